@@ -1,0 +1,1 @@
+"""Core service: the CUS's work with residents' personal data, one schema per gmina."""

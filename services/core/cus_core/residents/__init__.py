@@ -1,0 +1,1 @@
+"""The resident register (rejestr mieszkańców) of a gmina's CUS."""

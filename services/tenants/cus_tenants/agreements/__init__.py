@@ -1,0 +1,1 @@
+"""Inter-municipal agreements (porozumienia gmin): a partner CUS shared by member gminy."""

@@ -1,0 +1,1 @@
+"""Registry of gminy (TERYT), the tenants of the platform."""

@@ -1,0 +1,1 @@
+"""Users, memberships (user, scope, role), login and token issue."""

@@ -1,0 +1,79 @@
+"""API shapes of users, memberships and login."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cus_shared.identity.roles import Role, Scope
+
+
+class MembershipIn(BaseModel):
+    """A role to grant in a scope."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: Scope
+    scope_id: str = Field(min_length=1, max_length=64)
+    role: Role
+
+
+class MembershipRead(BaseModel):
+    """A granted role."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    scope: str
+    scope_id: str
+    role: str
+
+
+class UserCreate(BaseModel):
+    """A new user with their memberships."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    display_name: str = Field(min_length=2, max_length=200)
+    password: str = Field(min_length=1, max_length=256)
+    memberships: list[MembershipIn] = Field(default_factory=list, max_length=100)
+
+
+class UserRead(BaseModel):
+    """A user (never the password hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    email: str
+    display_name: str
+    is_active: bool
+    created_at: datetime
+    memberships: list[MembershipRead]
+
+
+class LoginRequest(BaseModel):
+    """E-mail and password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenResponse(BaseModel):
+    """A signed, short-lived access token."""
+
+    access_token: str
+    token_type: str = "Bearer"
+    expires_at: datetime
+
+
+class MeRead(BaseModel):
+    """The caller as the token describes them."""
+
+    user_id: UUID
+    memberships: list[MembershipRead]
+    gminy: dict[str, list[str]]

@@ -1,0 +1,160 @@
+"""Users, memberships, login: Argon2id passwords, memberships resolved to gminy at token
+issue (gmina memberships directly, agreement memberships through today's members)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from cus_shared.errors import (
+    AuthenticationError,
+    ConflictError,
+    FieldProblem,
+    InputError,
+    NotFoundError,
+)
+from cus_shared.identifiers.teryt import VOIVODESHIPS, TerytError, parse_teryt
+from cus_shared.identity.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from cus_shared.identity.principal import Membership as MembershipClaim
+from cus_shared.identity.roles import ALLOWED_SCOPES, CUS_STAFF_ROLES, Role, Scope
+from cus_tenants.agreements.models import Agreement
+from cus_tenants.agreements.service import members_on
+from cus_tenants.gminy.models import Gmina
+from cus_tenants.identity.models import Membership, User
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from cus_tenants.identity.schemas import MembershipIn, UserCreate
+
+
+async def _scope_exists(session: AsyncSession, scope: Scope, scope_id: str) -> bool:
+    if scope is Scope.GMINA:
+        try:
+            return await session.get(Gmina, parse_teryt(scope_id)) is not None
+        except TerytError:
+            return False
+    if scope is Scope.AGREEMENT:
+        try:
+            return await session.get(Agreement, UUID(scope_id)) is not None
+        except ValueError:
+            return False
+    if scope is Scope.REGION:
+        return scope_id in VOIVODESHIPS
+    if scope is Scope.PLATFORM:
+        return scope_id == "*"
+    # The partner registry arrives with the catalogue issue; until then any id is accepted.
+    return bool(scope_id)
+
+
+async def validate_memberships(
+    session: AsyncSession, memberships: list[MembershipIn]
+) -> list[FieldProblem]:
+    """Problems with requested memberships (role not allowed in scope, unknown scope)."""
+    problems: list[FieldProblem] = []
+    for index, m in enumerate(memberships):
+        if m.scope not in ALLOWED_SCOPES[m.role]:
+            problems.append(
+                FieldProblem(
+                    field=f"memberships[{index}]",
+                    key="membership.scope_role",
+                    params={"role": m.role.value, "scope": m.scope.value},
+                )
+            )
+        elif not await _scope_exists(session, m.scope, m.scope_id):
+            problems.append(
+                FieldProblem(field=f"memberships[{index}].scope_id", key="membership.unknown_scope")
+            )
+    return problems
+
+
+async def create_user(session: AsyncSession, data: UserCreate) -> User:
+    """Create a user with an Argon2id password hash and their memberships."""
+    problems = await validate_memberships(session, data.memberships)
+    if len(data.password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            FieldProblem(
+                field="password", key="password.too_short", params={"min": MIN_PASSWORD_LENGTH}
+            )
+        )
+    if problems:
+        raise InputError("invalid_input", problems=problems)
+    taken = await session.scalar(
+        select(User.id).where(func.lower(User.email) == data.email.lower())
+    )
+    if taken is not None:
+        raise ConflictError("user.duplicate", field="email")
+    user = User(
+        email=data.email,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password),
+        is_active=True,
+        memberships=[
+            Membership(scope=m.scope.value, scope_id=m.scope_id, role=m.role.value)
+            for m in data.memberships
+        ],
+    )
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise ConflictError("user.duplicate", field="email") from None
+    return user
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    """All users by e-mail."""
+    return list(await session.scalars(select(User).order_by(User.email)))
+
+
+async def get_user(session: AsyncSession, user_id: UUID) -> User:
+    """One user (404 when unknown)."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("not_found")
+    return user
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+    """Check e-mail and password; the same answer and timing for unknown users."""
+    user = await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise AuthenticationError("auth.invalid_credentials")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = datetime.now(UTC)
+    return user
+
+
+async def resolve_claims(
+    session: AsyncSession, user: User, *, day: date | None = None
+) -> tuple[list[MembershipClaim], dict[str, frozenset[Role]]]:
+    """Memberships as claims, and the gminy they give CUS roles in today."""
+    today = day or datetime.now(UTC).date()
+    claims = [
+        MembershipClaim(scope=Scope(m.scope), scope_id=m.scope_id, role=Role(m.role))
+        for m in user.memberships
+    ]
+    tenant_roles: dict[str, set[Role]] = {}
+    agreement_roles: dict[UUID, set[Role]] = {}
+    for claim in claims:
+        if claim.role not in CUS_STAFF_ROLES:
+            continue
+        if claim.scope is Scope.GMINA:
+            tenant_roles.setdefault(claim.scope_id, set()).add(claim.role)
+        elif claim.scope is Scope.AGREEMENT:
+            agreement_roles.setdefault(UUID(claim.scope_id), set()).add(claim.role)
+    for agreement_id, gminy in (await members_on(session, agreement_roles, today)).items():
+        for teryt in gminy:
+            tenant_roles.setdefault(teryt, set()).update(agreement_roles[agreement_id])
+    return claims, {t: frozenset(r) for t, r in tenant_roles.items()}

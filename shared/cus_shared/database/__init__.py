@@ -1,0 +1,1 @@
+"""PostgreSQL access: engines, the embedded server, naming of schemas and roles, tenancy."""

@@ -1,0 +1,72 @@
+"""Typed configuration read from the environment (prefix ``CUS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DatabaseSettings(BaseSettings):
+    """Where PostgreSQL is and how the services connect to it."""
+
+    model_config = SettingsConfigDict(env_prefix="CUS_DATABASE_", extra="ignore")
+
+    url: str | None = Field(
+        default=None,
+        description=(
+            "Administrative URL (migrations, provisioning). Unset: an embedded PostgreSQL "
+            "is started in data_dir."
+        ),
+    )
+    app_url: str | None = Field(
+        default=None,
+        description=(
+            "Runtime URL of the login role the services use. Unset: derived from url with "
+            "the user app_role and password app_password."
+        ),
+    )
+    app_role: str = "cus_app"
+    app_password: SecretStr = SecretStr("cus_app_dev_password")
+    data_dir: Path = Path(".cus/pgdata")
+    pool_size: int = 10
+    max_overflow: int = 10
+    # Every tenant a pooled connection touches leaves its table metadata in that backend's
+    # catalogue cache; recycling bounds that memory (ARCHITECTURE: catalogue size).
+    pool_recycle_seconds: int = 900
+    statement_cache_size: int = 500
+    lock_timeout_ms: int = 5000
+    migration_concurrency: int = 4
+
+
+class AuthSettings(BaseSettings):
+    """Signing of short-lived access tokens."""
+
+    model_config = SettingsConfigDict(env_prefix="CUS_AUTH_", extra="ignore")
+
+    secret: SecretStr = SecretStr("dev-only-secret-change-me-in-production-0123456789")
+    token_minutes: int = 15
+    issuer: str = "cus-tenants"
+
+
+class Settings(BaseSettings):
+    """Platform settings; nested groups have their own prefixes."""
+
+    model_config = SettingsConfigDict(env_prefix="CUS_", extra="ignore")
+
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    service_name: str = "cus"
+    log_json: bool = False
+    max_request_body_bytes: int = 64 * 1024
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
