@@ -102,11 +102,14 @@ def instrument_engine(engine: AsyncEngine) -> None:
 
     # EngineTracer per engine: the instrumentor's global switch would cover only the first.
     usage = metrics.get_meter("cus.sql").create_up_down_counter(
-        "db.client.connections.usage", unit="connections",
+        "db.client.connections.usage",
+        unit="connections",
         description="Connections in the pool by state",
     )
     EngineTracer(
-        trace.get_tracer("cus.sql"), engine.sync_engine, connections_usage=usage,
+        trace.get_tracer("cus.sql"),
+        engine.sync_engine,
+        connections_usage=usage,
         enable_commenter=False,
     )
 

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession  # noqa: TC002
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.database.naming import quote_ident, tenant_role, tenant_schema
 from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.identifiers.teryt import Teryt, TerytError, parse_teryt
 
 # Runtime imports: Litestar inspects these dataclasses' annotations when injecting them.
-from cus_shared.identity.principal import Principal  # noqa: TC001
-from cus_shared.identity.roles import Role  # noqa: TC001
+from cus_shared.identity.principal import Principal
+from cus_shared.identity.roles import Role
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -138,7 +138,5 @@ async def open_service_session(
 ) -> AsyncIterator[AsyncSession]:
     """A transaction under a service's runtime role (not a tenant's)."""
     async with sessionmaker() as session, session.begin():
-        await session.execute(
-            _ENTER_SERVICE, {"role": db_role, "search_path": quote_ident(schema)}
-        )
+        await session.execute(_ENTER_SERVICE, {"role": db_role, "search_path": quote_ident(schema)})
         yield session

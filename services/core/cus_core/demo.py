@@ -24,23 +24,86 @@ if TYPE_CHECKING:
 
 console = Console(stderr=True)
 
-FEMALE = ("Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Krystyna",
-          "Elżbieta", "Zofia", "Joanna", "Magdalena", "Monika", "Jadwiga", "Helena", "Olena")
-MALE = ("Jan", "Piotr", "Andrzej", "Krzysztof", "Stanisław", "Tomasz", "Paweł", "Józef",
-        "Marcin", "Marek", "Michał", "Grzegorz", "Jerzy", "Tadeusz", "Adam", "Mykola")
-FAMILY = (("Nowak", "Nowak"), ("Kowalski", "Kowalska"), ("Wiśniewski", "Wiśniewska"),
-          ("Wójcik", "Wójcik"), ("Kowalczyk", "Kowalczyk"), ("Kamiński", "Kamińska"),
-          ("Lewandowski", "Lewandowska"), ("Zieliński", "Zielińska"), ("Szymański", "Szymańska"),
-          ("Woźniak", "Woźniak"), ("Dąbrowski", "Dąbrowska"), ("Kozłowski", "Kozłowska"),
-          ("Jankowski", "Jankowska"), ("Mazur", "Mazur"), ("Kwiatkowski", "Kwiatkowska"),
-          ("Krawczyk", "Krawczyk"), ("Piotrowski", "Piotrowska"), ("Grabowski", "Grabowska"))
-STREETS = ("Kościuszki", "Polna", "Leśna", "Słoneczna", "Szkolna", "Kościelna", "Ogrodowa",
-           "Lipowa", "Konińska", "Długa", "Krótka", "Parkowa")
-POSTAL = {"3010052": ("62-511", "Kramsk"), "3010013": ("62-590", "Golina"),
-          "3010032": ("62-530", "Kazimierz Biskupi")}
+FEMALE = (
+    "Anna",
+    "Maria",
+    "Katarzyna",
+    "Małgorzata",
+    "Agnieszka",
+    "Barbara",
+    "Ewa",
+    "Krystyna",
+    "Elżbieta",
+    "Zofia",
+    "Joanna",
+    "Magdalena",
+    "Monika",
+    "Jadwiga",
+    "Helena",
+    "Olena",
+)
+MALE = (
+    "Jan",
+    "Piotr",
+    "Andrzej",
+    "Krzysztof",
+    "Stanisław",
+    "Tomasz",
+    "Paweł",
+    "Józef",
+    "Marcin",
+    "Marek",
+    "Michał",
+    "Grzegorz",
+    "Jerzy",
+    "Tadeusz",
+    "Adam",
+    "Mykola",
+)
+FAMILY = (
+    ("Nowak", "Nowak"),
+    ("Kowalski", "Kowalska"),
+    ("Wiśniewski", "Wiśniewska"),
+    ("Wójcik", "Wójcik"),
+    ("Kowalczyk", "Kowalczyk"),
+    ("Kamiński", "Kamińska"),
+    ("Lewandowski", "Lewandowska"),
+    ("Zieliński", "Zielińska"),
+    ("Szymański", "Szymańska"),
+    ("Woźniak", "Woźniak"),
+    ("Dąbrowski", "Dąbrowska"),
+    ("Kozłowski", "Kozłowska"),
+    ("Jankowski", "Jankowska"),
+    ("Mazur", "Mazur"),
+    ("Kwiatkowski", "Kwiatkowska"),
+    ("Krawczyk", "Krawczyk"),
+    ("Piotrowski", "Piotrowska"),
+    ("Grabowski", "Grabowska"),
+)
+STREETS = (
+    "Kościuszki",
+    "Polna",
+    "Leśna",
+    "Słoneczna",
+    "Szkolna",
+    "Kościelna",
+    "Ogrodowa",
+    "Lipowa",
+    "Konińska",
+    "Długa",
+    "Krótka",
+    "Parkowa",
+)
+POSTAL = {
+    "3010052": ("62-511", "Kramsk"),
+    "3010013": ("62-590", "Golina"),
+    "3010032": ("62-530", "Kazimierz Biskupi"),
+}
 
 
-def demo_residents(teryt: str, count: int, seed: int = 2026) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def demo_residents(
+    teryt: str, count: int, seed: int = 2026
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Rows of households and residents for a gmina (deterministic per seed and gmina)."""
     rng = random.Random(f"{seed}-{teryt}")
     postal, city = POSTAL.get(teryt, ("62-500", "Konin"))
@@ -60,27 +123,32 @@ def demo_residents(teryt: str, count: int, seed: int = 2026) -> tuple[list[dict[
             age = rng.randint(25, 90) if position < 2 else rng.randint(0, 24)
             born = today - timedelta(days=age * 365 + rng.randint(0, 364))
             serial += 1
-            rows.append({
-                "id": uuid.uuid4(),
-                "given_name": rng.choice(FEMALE if sex == "F" else MALE),
-                "family_name": surname[1] if sex == "F" else surname[0],
-                # Some residents (e.g. refugees) have no PESEL.
-                "pesel": None if rng.random() < 0.05 else make_pesel(born, serial, sex),
-                "birth_date": born,
-                "sex": sex,
-                "street": street,
-                "building_no": number,
-                "apartment_no": None,
-                "postal_code": postal,
-                "city": city,
-                "preferred_language": "uk" if rng.random() < 0.04 else "pl",
-                "household_id": household_id if size > 1 else None,
-                "household_role": ("head" if position == 0 else "spouse" if position == 1
-                                   else "child") if size > 1 else None,
-                "version": 1,
-                "created_at": datetime.now(UTC),
-                "updated_at": datetime.now(UTC),
-            })
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "given_name": rng.choice(FEMALE if sex == "F" else MALE),
+                    "family_name": surname[1] if sex == "F" else surname[0],
+                    # Some residents (e.g. refugees) have no PESEL.
+                    "pesel": None if rng.random() < 0.05 else make_pesel(born, serial, sex),
+                    "birth_date": born,
+                    "sex": sex,
+                    "street": street,
+                    "building_no": number,
+                    "apartment_no": None,
+                    "postal_code": postal,
+                    "city": city,
+                    "preferred_language": "uk" if rng.random() < 0.04 else "pl",
+                    "household_id": household_id if size > 1 else None,
+                    "household_role": (
+                        "head" if position == 0 else "spouse" if position == 1 else "child"
+                    )
+                    if size > 1
+                    else None,
+                    "version": 1,
+                    "created_at": datetime.now(UTC),
+                    "updated_at": datetime.now(UTC),
+                }
+            )
     return households, rows
 
 
@@ -107,10 +175,14 @@ async def seed_demo(settings: Settings) -> None:
     count = int(os.environ.get("CUS_DEMO_RESIDENTS", "300"))
     async with admin_database() as db:
         async with db.admin_engine.connect() as conn:
-            teryts = list(await conn.scalars(
-                text("SELECT teryt FROM shared.tenant_directory WHERE status = 'active' "
-                     "ORDER BY teryt")
-            ))
+            teryts = list(
+                await conn.scalars(
+                    text(
+                        "SELECT teryt FROM shared.tenant_directory WHERE status = 'active' "
+                        "ORDER BY teryt"
+                    )
+                )
+            )
         for teryt in teryts:
             added = await seed_tenant_residents(db.admin_engine, teryt, count)
             console.print(f"gmina {teryt}: {added} residents added")

@@ -26,8 +26,9 @@ console = Console(stderr=True)
 
 def build_cli() -> typer.Typer:
     """The ``tenants`` command group."""
-    app = typer.Typer(help="Gminy (tenants): register, provision, suspend, migrate.",
-                      no_args_is_help=True)
+    app = typer.Typer(
+        help="Gminy (tenants): register, provision, suspend, migrate.", no_args_is_help=True
+    )
 
     @app.command("create")
     def create(
@@ -43,7 +44,9 @@ def build_cli() -> typer.Typer:
                 ) as session:
                     await service.register_gmina(session, teryt, name)
                 result = await provision_tenant(
-                    db.admin_engine, migration_tree("tenant"), parse_teryt(teryt),
+                    db.admin_engine,
+                    migration_tree("tenant"),
+                    parse_teryt(teryt),
                     app_role=db.settings.database.app_role,
                 )
                 console.print(f"gmina {teryt} provisioned at revision {result.after}")
@@ -55,9 +58,12 @@ def build_cli() -> typer.Typer:
         """List registered gminy."""
 
         async def go() -> None:
-            async with admin_database() as db, open_service_session(
-                db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-            ) as session:
+            async with (
+                admin_database() as db,
+                open_service_session(
+                    db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+                ) as session,
+            ):
                 rows, total = await service.list_gminy(session, limit=10_000, offset=0)
                 table = Table("TERYT", "name", "status", "revision")
                 for g in rows:
@@ -72,9 +78,12 @@ def build_cli() -> typer.Typer:
         """Show one gmina."""
 
         async def go() -> None:
-            async with admin_database() as db, open_service_session(
-                db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-            ) as session:
+            async with (
+                admin_database() as db,
+                open_service_session(
+                    db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+                ) as session,
+            ):
                 g = await service.get_gmina(session, teryt)
                 Console().print(
                     f"{g.teryt}  {g.name}\nstatus: {g.status}\nrevision: {g.schema_revision}"
@@ -87,9 +96,12 @@ def build_cli() -> typer.Typer:
         """Suspend a gmina: its staff can no longer reach its residents."""
 
         async def go() -> None:
-            async with admin_database() as db, open_service_session(
-                db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-            ) as session:
+            async with (
+                admin_database() as db,
+                open_service_session(
+                    db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+                ) as session,
+            ):
                 await service.suspend_gmina(session, teryt)
             console.print(f"gmina {teryt} suspended")
 
@@ -100,9 +112,12 @@ def build_cli() -> typer.Typer:
         """Lift a gmina's suspension."""
 
         async def go() -> None:
-            async with admin_database() as db, open_service_session(
-                db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-            ) as session:
+            async with (
+                admin_database() as db,
+                open_service_session(
+                    db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+                ) as session,
+            ):
                 await service.resume_gmina(session, teryt)
             console.print(f"gmina {teryt} active")
 
@@ -132,8 +147,12 @@ async def run_fleet(only: list[str] | None, concurrency: int | None) -> FleetRep
     async with admin_database() as db:
         settings = db.settings.database
         with Progress(
-            TextColumn("[bold]migrating tenants"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=console,
+            TextColumn("[bold]migrating tenants"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            console=console,
         ) as progress:
             task = progress.add_task("migrate", total=0, failed=0)
             failed = 0
@@ -147,10 +166,14 @@ async def run_fleet(only: list[str] | None, concurrency: int | None) -> FleetRep
                 progress.update(task, advance=1, failed=failed)
 
             return await migrate_fleet(
-                db.admin_engine, migration_tree("tenant"), app_role=settings.app_role,
+                db.admin_engine,
+                migration_tree("tenant"),
+                app_role=settings.app_role,
                 concurrency=concurrency or settings.migration_concurrency,
-                lock_timeout_ms=settings.lock_timeout_ms, only=only,
-                on_start=started, on_progress=advanced,
+                lock_timeout_ms=settings.lock_timeout_ms,
+                only=only,
+                on_start=started,
+                on_progress=advanced,
             )
 
 
@@ -173,6 +196,7 @@ def _run_domain(coro: object) -> None:
     try:
         run(coro)
     except DomainError as exc:
-        console.print(f"[red]{translate(exc.key, 'pl', exc.params)} / "
-                      f"{translate(exc.key, 'en', exc.params)}")
+        console.print(
+            f"[red]{translate(exc.key, 'pl', exc.params)} / {translate(exc.key, 'en', exc.params)}"
+        )
         raise typer.Exit(code=2) from None

@@ -54,19 +54,31 @@ class DemoUser:
 
 DEMO_USERS = (
     DemoUser("operator@demo.cus.local", "Olga Operatorska", Role.OPERATOR, Scope.PLATFORM, "*"),
-    DemoUser("dyrektor@demo.cus.local", "Danuta Dyrektorska", Role.DIRECTOR, Scope.AGREEMENT,
-             "agreement"),
-    DemoUser("ous@demo.cus.local", "Oskar Organizatorski", Role.OUS, Scope.AGREEMENT,
-             "agreement"),
-    DemoUser("kipus@demo.cus.local", "Katarzyna Koordynatorska", Role.KIPUS, Scope.AGREEMENT,
-             "agreement"),
-    DemoUser("kipus.kramsk@demo.cus.local", "Krzysztof Kramski", Role.KIPUS, Scope.GMINA,
-             "3010052"),
+    DemoUser(
+        "dyrektor@demo.cus.local", "Danuta Dyrektorska", Role.DIRECTOR, Scope.AGREEMENT, "agreement"
+    ),
+    DemoUser("ous@demo.cus.local", "Oskar Organizatorski", Role.OUS, Scope.AGREEMENT, "agreement"),
+    DemoUser(
+        "kipus@demo.cus.local", "Katarzyna Koordynatorska", Role.KIPUS, Scope.AGREEMENT, "agreement"
+    ),
+    DemoUser(
+        "kipus.kramsk@demo.cus.local", "Krzysztof Kramski", Role.KIPUS, Scope.GMINA, "3010052"
+    ),
     DemoUser("osl@demo.cus.local", "Ola Społecznościowa", Role.OSL, Scope.GMINA, "3010013"),
-    DemoUser("ops@demo.cus.local", "Paweł Pomocowy", Role.SOCIAL_ASSISTANCE_ORGANISER,
-             Scope.GMINA, "3010032"),
-    DemoUser("partner@demo.cus.local", "Paulina Partnerska", Role.PARTNER_STAFF, Scope.PARTNER,
-             DEMO_PARTNER_ID),
+    DemoUser(
+        "ops@demo.cus.local",
+        "Paweł Pomocowy",
+        Role.SOCIAL_ASSISTANCE_ORGANISER,
+        Scope.GMINA,
+        "3010032",
+    ),
+    DemoUser(
+        "partner@demo.cus.local",
+        "Paulina Partnerska",
+        Role.PARTNER_STAFF,
+        Scope.PARTNER,
+        DEMO_PARTNER_ID,
+    ),
     DemoUser("rops@demo.cus.local", "Roman Regionalny", Role.ROPS_SUPERVISOR, Scope.REGION, "30"),
 )
 
@@ -121,8 +133,9 @@ async def seed_demo(settings: Settings) -> None:
                         display_name=demo_user.name,
                         password=DEMO_PASSWORD,
                         memberships=[
-                            MembershipIn(scope=demo_user.scope, scope_id=scope_id,
-                                         role=demo_user.role)
+                            MembershipIn(
+                                scope=demo_user.scope, scope_id=scope_id, role=demo_user.role
+                            )
                         ],
                     ),
                 )

@@ -26,15 +26,14 @@ def _cli() -> typer.Typer:
 
 
 async def _prepare(settings: Settings) -> None:
+    from cus_shared.cli_support import admin_database
     from cus_tenants.cli import print_report, run_fleet
     from cus_tenants.migrations import SHARED_TREE
     from cus_tenants.provisioning.bootstrap import bootstrap_platform
 
-    from cus_shared.cli_support import admin_database
-
     async with admin_database() as db:
         revision = await bootstrap_platform(db.admin_engine, settings.database, SHARED_TREE)
-    print(f"shared schema at revision {revision}")  # noqa: T201
+    print(f"shared schema at revision {revision}")
     report = await run_fleet(None, None)
     print_report(report)
     if not report.ok:

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from cus_shared.identity.roles import Role
 
 
-
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     """The authenticated principal of a connection (401 when there is none)."""
     user = connection.scope.get("user")
@@ -26,7 +25,9 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     return user
 
 
-def require_roles(*roles: Role) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+def require_roles(
+    *roles: Role,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
     """Allow callers holding one of the roles in any scope."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

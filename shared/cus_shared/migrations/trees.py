@@ -7,6 +7,8 @@ transaction (a fleet never shares one transaction: lock limits, partial failures
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +22,7 @@ from alembic.script import ScriptDirectory
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, MetaData
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,28 @@ def current_revision(connection: Connection, schema: str) -> str | None:
     return context.get_current_revision()
 
 
+#: Alembic's ``op`` is a process-wide proxy to the running migration's context; two tenants
+#: migrating at once in one process would send each other's DDL to the wrong connection. The
+#: script part runs one tenant at a time per process (one lock per event loop); everything
+#: around it (role, grants, registry) runs concurrently. See README, "Migrations".
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def upgrade_schema_async(
+    connection: AsyncConnection, tree: MigrationTree, schema: str, target: str = "head"
+) -> tuple[str | None, str | None]:
+    """Upgrade one schema on an async connection (see :func:`upgrade_schema`)."""
+    loop = asyncio.get_running_loop()
+    lock = _locks.setdefault(loop, asyncio.Lock())
+    async with lock:
+        result: tuple[str | None, str | None] = await connection.run_sync(
+            upgrade_schema, tree, schema, target
+        )
+    return result
+
+
 def upgrade_schema(
     connection: Connection, tree: MigrationTree, schema: str, target: str = "head"
 ) -> tuple[str | None, str | None]:
@@ -80,6 +105,8 @@ def upgrade_schema(
         },
     )
     before = context.get_current_revision()
+    if before == tree.head and target == "head":
+        return before, before
     with Operations.context(context):
         context.run_migrations()
     return before, context.get_current_revision()

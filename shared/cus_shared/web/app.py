@@ -100,9 +100,7 @@ async def ready(request: Request[Any, Any, Any]) -> Any:
                 await conn.execute(text("SELECT to_regclass('shared.alembic_version') IS NOT NULL"))
             ).scalar_one()
     except Exception as exc:  # any failure to reach the database means not ready
-        return Response(
-            {"status": "unavailable", "reason": type(exc).__name__}, status_code=503
-        )
+        return Response({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
     if not migrated:
         return Response({"status": "unavailable", "reason": "not_migrated"}, status_code=503)
     return {"status": "ready"}

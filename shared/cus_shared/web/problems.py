@@ -115,8 +115,9 @@ def http_exception_handler(
         detail = str(exc.detail).lower()
         if not problems and ("json" in detail or "decode" in detail or "malformed" in detail):
             return _problem(request, status=400, key="request.malformed")
-        return _problem(request, status=422 if problems else 400, key="request.validation",
-                        problems=problems)
+        return _problem(
+            request, status=422 if problems else 400, key="request.validation", problems=problems
+        )
     if isinstance(exc, NotAuthorizedException):
         return _problem(request, status=401, key="auth.required")
     if status == 400 and (

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Uuid, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cus_core.base import TenantBase
@@ -33,7 +43,9 @@ class Resident(TenantBase):
     __table_args__ = (
         CheckConstraint(r"pesel IS NULL OR pesel ~ '^\d{11}$'", name="pesel_format"),
         CheckConstraint("sex IS NULL OR sex IN ('F', 'M')", name="sex_known"),
-        Index("uq_resident_pesel", "pesel", unique=True, postgresql_where=text("pesel IS NOT NULL")),
+        Index(
+            "uq_resident_pesel", "pesel", unique=True, postgresql_where=text("pesel IS NOT NULL")
+        ),
         Index("ix_resident_family_name_given_name", "family_name", "given_name"),
         Index(
             "ix_resident_search_name",
@@ -66,4 +78,4 @@ class Resident(TenantBase):
         DateTime(timezone=True), default=_now, onupdate=_now, nullable=False
     )
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+    __mapper_args__ = {"version_id_col": version}

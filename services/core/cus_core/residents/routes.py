@@ -9,7 +9,8 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
 
 from cus_core.audit.service import trail_of
 from cus_core.residents import service
@@ -39,47 +40,57 @@ class ResidentController(Controller):
 
     path = "/gminy/{teryt:str}/residents"
     tags = ["residents"]
-    opt = {"tenant_scoped": True, "audited": True}  # noqa: RUF012 - checked by route tests
+    opt = {"tenant_scoped": True, "audited": True}
 
     @get("/", guards=[READERS])
     async def list_residents(
-        self, db: TenantSession, limit: Limit = 20, offset: Offset = 0
+        self, db: NamedDependency[TenantSession], limit: Limit = 20, offset: Offset = 0
     ) -> ResidentPage:
         """A page of residents ordered by family name."""
         items, total = await service.list_residents(db, limit=limit, offset=offset)
         return ResidentPage(items=items, total=total, limit=limit, offset=offset)
 
     @post("/search", guards=[READERS], status_code=200)
-    async def search(self, db: TenantSession, data: ResidentSearch) -> ResidentPage:
+    async def search(
+        self, db: NamedDependency[TenantSession], data: JSONBody[ResidentSearch]
+    ) -> ResidentPage:
         """Find residents by name, PESEL or date of birth."""
         items, total = await service.search_residents(db, data)
         return ResidentPage(items=items, total=total, limit=data.limit, offset=data.offset)
 
     @post("/", guards=[WRITERS], status_code=201)
-    async def create(self, db: TenantSession, data: ResidentCreate) -> ResidentRead:
+    async def create(
+        self, db: NamedDependency[TenantSession], data: JSONBody[ResidentCreate]
+    ) -> ResidentRead:
         """Register a resident."""
         return await service.create_resident(db, data)
 
     @get("/{resident_id:uuid}", guards=[READERS])
-    async def show(self, db: TenantSession, resident_id: UUID) -> ResidentRead:
+    async def show(self, db: NamedDependency[TenantSession], resident_id: FromPath[UUID]) -> ResidentRead:
         """One resident with their household."""
         return await service.read_resident(db, resident_id)
 
     @patch("/{resident_id:uuid}", guards=[WRITERS])
     async def update(
-        self, db: TenantSession, resident_id: UUID, data: ResidentUpdate
+        self, db: NamedDependency[TenantSession], resident_id: FromPath[UUID], data: JSONBody[ResidentUpdate]
     ) -> ResidentRead:
         """Change a resident (send the version you read)."""
         return await service.update_resident(db, resident_id, data)
 
     @get("/{resident_id:uuid}/audit", guards=[SUPERVISORS])
     async def audit_trail(
-        self, db: TenantSession, resident_id: UUID, limit: Limit = 50, offset: Offset = 0
+        self,
+        db: NamedDependency[TenantSession],
+        resident_id: FromPath[UUID],
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> AuditPage:
         """Who read or changed this record, and when."""
         await service.ensure_exists(db, resident_id)
         rows, total = await trail_of(db, service.ENTITY, resident_id, limit=limit, offset=offset)
         return AuditPage(
-            items=[AuditRead.model_validate(r) for r in rows], total=total, limit=limit,
+            items=[AuditRead.model_validate(r) for r in rows],
+            total=total,
+            limit=limit,
             offset=offset,
         )

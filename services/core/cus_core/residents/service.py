@@ -75,8 +75,10 @@ async def _household_members(db: TenantSession, resident: Resident) -> list[Hous
         .where(Resident.household_id == resident.household_id, Resident.id != resident.id)
         .order_by(Resident.family_name, Resident.given_name)
     )
-    return [HouseholdMember(id=r[0], given_name=r[1], family_name=r[2], household_role=r[3])
-            for r in rows]
+    return [
+        HouseholdMember(id=r[0], given_name=r[1], family_name=r[2], household_role=r[3])
+        for r in rows
+    ]
 
 
 def _to_read(resident: Resident, members: list[HouseholdMember]) -> ResidentRead:
@@ -152,7 +154,9 @@ async def read_resident(db: TenantSession, resident_id: UUID) -> ResidentRead:
     return _to_read(resident, members)
 
 
-async def update_resident(db: TenantSession, resident_id: UUID, data: ResidentUpdate) -> ResidentRead:
+async def update_resident(
+    db: TenantSession, resident_id: UUID, data: ResidentUpdate
+) -> ResidentRead:
     """Change a resident; refuses a stale version; audits which fields changed (not values)."""
     resident = await _load(db, resident_id)
     if resident.version != data.version:
@@ -191,8 +195,13 @@ def _plain(value: Any) -> Any:
 
 def _summaries(rows: list[Resident]) -> list[ResidentSummary]:
     return [
-        ResidentSummary(id=r.id, given_name=r.given_name, family_name=r.family_name,
-                        birth_date=r.birth_date, city=r.city)
+        ResidentSummary(
+            id=r.id,
+            given_name=r.given_name,
+            family_name=r.family_name,
+            birth_date=r.birth_date,
+            city=r.city,
+        )
         for r in rows
     ]
 
@@ -204,7 +213,7 @@ async def list_residents(
     db: TenantSession, *, limit: int, offset: int
 ) -> tuple[list[ResidentSummary], int]:
     """A page of the register by family name; every listed resident is audited."""
-    rows, total = await residents(db).list_and_count(LimitOffset(limit, offset), *_ORDER)
+    rows, total = await residents(db).get_many_and_count(LimitOffset(limit, offset), *_ORDER)
     await record_access(db, AuditAction.LIST, ENTITY, [r.id for r in rows])
     return _summaries(list(rows)), total
 
@@ -232,7 +241,7 @@ async def search_residents(
         conditions.append(Resident.birth_date == criteria.birth_date)
     if not conditions:
         raise InputError("search.empty")
-    rows, total = await residents(db).list_and_count(
+    rows, total = await residents(db).get_many_and_count(
         *conditions, LimitOffset(criteria.limit, criteria.offset), *_ORDER
     )
     await record_access(db, AuditAction.SEARCH, ENTITY, [r.id for r in rows])

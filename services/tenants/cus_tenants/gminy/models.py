@@ -25,9 +25,7 @@ class Gmina(Timestamps, SharedBase):
     __tablename__ = "gmina"
     __table_args__ = (
         CheckConstraint(r"teryt ~ '^\d{7}$'", name="teryt_format"),
-        CheckConstraint(
-            "status IN ('provisioning', 'active', 'suspended')", name="status_known"
-        ),
+        CheckConstraint("status IN ('provisioning', 'active', 'suspended')", name="status_known"),
     )
 
     teryt: Mapped[str] = mapped_column(String(7), primary_key=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
@@ -34,7 +34,7 @@ class GminaController(Controller):
     }
 
     @post("/", guards=operators_only, status_code=201)
-    async def create(self, data: GminaCreate, db: Database) -> GminaRead:
+    async def create(self, data: JSONBody[GminaCreate], db: NamedDependency[Database]) -> GminaRead:
         """Register a gmina and provision its schema, role and tables (idempotent)."""
         async with open_service_session(
             db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
@@ -56,7 +56,7 @@ class GminaController(Controller):
     @get("/")
     async def list_gminy(
         self,
-        session: AsyncSession,
+        session: NamedDependency[AsyncSession],
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
         voivodeship: Annotated[str | None, Parameter(pattern=r"^\d{2}$")] = None,
@@ -66,27 +66,29 @@ class GminaController(Controller):
             session, limit=limit, offset=offset, voivodeship=voivodeship
         )
         return GminaPage(
-            items=[GminaRead.model_validate(g) for g in rows], total=total, limit=limit,
+            items=[GminaRead.model_validate(g) for g in rows],
+            total=total,
+            limit=limit,
             offset=offset,
         )
 
     @get("/{teryt:str}")
-    async def show(self, session: AsyncSession, teryt: str) -> GminaRead:
+    async def show(self, session: NamedDependency[AsyncSession], teryt: FromPath[str]) -> GminaRead:
         """One gmina."""
         return GminaRead.model_validate(await service.get_gmina(session, teryt))
 
     @post("/{teryt:str}/suspend", guards=operators_only, status_code=200)
-    async def suspend(self, session: AsyncSession, teryt: str) -> GminaRead:
+    async def suspend(self, session: NamedDependency[AsyncSession], teryt: FromPath[str]) -> GminaRead:
         """Suspend a gmina (its staff can no longer reach its residents)."""
         return GminaRead.model_validate(await service.suspend_gmina(session, teryt))
 
     @post("/{teryt:str}/resume", guards=operators_only, status_code=200)
-    async def resume(self, session: AsyncSession, teryt: str) -> GminaRead:
+    async def resume(self, session: NamedDependency[AsyncSession], teryt: FromPath[str]) -> GminaRead:
         """Lift a suspension."""
         return GminaRead.model_validate(await service.resume_gmina(session, teryt))
 
     @post("/{teryt:str}/migrate", guards=operators_only, status_code=200)
-    async def migrate(self, teryt: str, db: Database) -> GminaRead:
+    async def migrate(self, teryt: FromPath[str], db: NamedDependency[Database]) -> GminaRead:
         """Bring one gmina's schema to the head of the tenant tree."""
         async with open_service_session(
             db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA

@@ -5,7 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.identity.guards import require_roles
@@ -36,18 +37,22 @@ class AuthController(Controller):
     }
 
     @post("/login", status_code=200, exclude_from_auth=True)
-    async def login(self, session: AsyncSession, data: LoginRequest) -> TokenResponse:
+    async def login(
+        self, session: NamedDependency[AsyncSession], data: JSONBody[LoginRequest]
+    ) -> TokenResponse:
         """Exchange e-mail and password for a short-lived access token."""
         user = await service.authenticate(session, data.email, data.password)
         memberships, tenant_roles = await service.resolve_claims(session, user)
         token, expires = issue_token(
-            get_settings().auth, user_id=user.id, memberships=memberships,
+            get_settings().auth,
+            user_id=user.id,
+            memberships=memberships,
             tenant_roles=tenant_roles,
         )
         return TokenResponse(access_token=token, expires_at=expires)
 
     @get("/me")
-    async def me(self, principal: Principal) -> MeRead:
+    async def me(self, principal: NamedDependency[Principal]) -> MeRead:
         """Who the token says the caller is, and their gminy."""
         return MeRead(
             user_id=principal.user_id,
@@ -55,7 +60,9 @@ class AuthController(Controller):
                 MembershipRead(scope=m.scope.value, scope_id=m.scope_id, role=m.role.value)
                 for m in principal.memberships
             ],
-            gminy={t: sorted(r.value for r in roles) for t, roles in principal.tenant_roles.items()},
+            gminy={
+                t: sorted(r.value for r in roles) for t, roles in principal.tenant_roles.items()
+            },
         )
 
 
@@ -68,18 +75,20 @@ class UserController(Controller):
     dependencies = {"session": Provide(provide_shared_session)}
 
     @post("/", status_code=201)
-    async def create(self, session: AsyncSession, data: UserCreate) -> UserRead:
+    async def create(
+        self, session: NamedDependency[AsyncSession], data: JSONBody[UserCreate]
+    ) -> UserRead:
         """Create a user with memberships."""
         user = await service.create_user(session, data)
         await session.refresh(user, ["memberships"])
         return UserRead.model_validate(user)
 
     @get("/")
-    async def list_users(self, session: AsyncSession) -> list[UserRead]:
+    async def list_users(self, session: NamedDependency[AsyncSession]) -> list[UserRead]:
         """All users."""
         return [UserRead.model_validate(u) for u in await service.list_users(session)]
 
     @get("/{user_id:uuid}")
-    async def show(self, session: AsyncSession, user_id: UUID) -> UserRead:
+    async def show(self, session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> UserRead:
         """One user."""
         return UserRead.model_validate(await service.get_user(session, user_id))

@@ -23,7 +23,7 @@ from cus_shared.database.naming import (
     TENANTS_SERVICE_ROLE,
     quote_ident,
 )
-from cus_shared.migrations.trees import upgrade_schema
+from cus_shared.migrations.trees import upgrade_schema_async
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -58,27 +58,35 @@ async def bootstrap_platform(
         await ensure_role(conn, app_role, "LOGIN NOINHERIT")
         statement = (
             await conn.execute(
-                text("SELECT format('ALTER ROLE %I WITH LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS "
-                     "NOCREATEDB NOCREATEROLE PASSWORD %L', CAST(:r AS text), CAST(:p AS text))"),
+                text(
+                    "SELECT format('ALTER ROLE %I WITH LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS "
+                    "NOCREATEDB NOCREATEROLE PASSWORD %L', CAST(:r AS text), CAST(:p AS text))"
+                ),
                 {"r": app_role, "p": settings.app_password.get_secret_value()},
             )
         ).scalar_one()
         await conn.execute(text(statement))
         # Unqualified SQL on the login role fails closed: no schema is searched.
         await conn.execute(text(f"ALTER ROLE {quote_ident(app_role)} SET search_path = ''"))
-        is_superuser = await conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        is_superuser = await conn.scalar(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        )
         if not is_superuser:
             await conn.execute(text(f"GRANT {quote_ident(OWNER_ROLE)} TO CURRENT_USER"))
         for role in SERVICE_ROLES:
             await conn.execute(text(f"GRANT {quote_ident(role)} TO {quote_ident(app_role)}"))
         database = await conn.scalar(text("SELECT current_database()"))
         await conn.execute(
-            text(f"GRANT CONNECT ON DATABASE {quote_ident(str(database))} TO {quote_ident(app_role)}")
+            text(
+                f"GRANT CONNECT ON DATABASE {quote_ident(str(database))} TO {quote_ident(app_role)}"
+            )
         )
         for schema in (SHARED_SCHEMA, REPORTING_SCHEMA):
             await conn.execute(
-                text(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} "
-                     f"AUTHORIZATION {quote_ident(OWNER_ROLE)}")
+                text(
+                    f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} "
+                    f"AUTHORIZATION {quote_ident(OWNER_ROLE)}"
+                )
             )
             await conn.execute(text(f"REVOKE ALL ON SCHEMA {quote_ident(schema)} FROM PUBLIC"))
 
@@ -86,7 +94,7 @@ async def bootstrap_platform(
             text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)"),
             {"r": OWNER_ROLE, "s": quote_ident(SHARED_SCHEMA)},
         )
-        _, after = await conn.run_sync(upgrade_schema, shared_tree, SHARED_SCHEMA)
+        _, after = await upgrade_schema_async(conn, shared_tree, SHARED_SCHEMA)
         for sql in shared_grants(app_role):
             await conn.execute(text(sql))
     return after

@@ -42,8 +42,10 @@ async def tenants_behind(engine: AsyncEngine, head: str) -> tuple[int, list[str]
     async with engine.connect() as conn:
         rows = (
             await conn.execute(
-                text("SELECT teryt, schema_revision IS NOT DISTINCT FROM :head AS at_head "
-                     "FROM shared.gmina ORDER BY teryt"),
+                text(
+                    "SELECT teryt, schema_revision IS NOT DISTINCT FROM :head AS at_head "
+                    "FROM shared.gmina ORDER BY teryt"
+                ),
                 {"head": head},
             )
         ).all()

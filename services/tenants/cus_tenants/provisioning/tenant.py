@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from cus_shared.database.naming import OWNER_ROLE, quote_ident, tenant_role, tenant_schema
-from cus_shared.migrations.trees import upgrade_schema
+from cus_shared.migrations.trees import upgrade_schema_async
 from cus_tenants.provisioning.bootstrap import ensure_role
 
 if TYPE_CHECKING:
@@ -53,7 +53,11 @@ async def provision_tenant(
     for attempt in range(_RETRIES):
         try:
             return await _provision_once(
-                engine, tree, teryt, app_role=app_role, lock_timeout_ms=lock_timeout_ms,
+                engine,
+                tree,
+                teryt,
+                app_role=app_role,
+                lock_timeout_ms=lock_timeout_ms,
                 activate=activate,
             )
         except DBAPIError as exc:
@@ -79,14 +83,16 @@ async def _provision_once(
         if await ensure_role(conn, role, "NOLOGIN NOINHERIT"):
             await conn.execute(text(f"GRANT {quote_ident(role)} TO {quote_ident(app_role)}"))
         await conn.execute(
-            text(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} "
-                 f"AUTHORIZATION {quote_ident(OWNER_ROLE)}")
+            text(
+                f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} "
+                f"AUTHORIZATION {quote_ident(OWNER_ROLE)}"
+            )
         )
         await conn.execute(
             text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)"),
             {"r": OWNER_ROLE, "s": quote_ident(schema)},
         )
-        before, after = await conn.run_sync(upgrade_schema, tree, schema)
+        before, after = await upgrade_schema_async(conn, tree, schema)
         if tree.grants is not None:
             for sql in tree.grants(schema, role):
                 await conn.execute(text(sql))

@@ -45,19 +45,22 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_resident"),
         sa.ForeignKeyConstraint(
-            ["household_id"], ["household.id"], ondelete="SET NULL",
+            ["household_id"],
+            ["household.id"],
+            ondelete="SET NULL",
             name="fk_resident_household_id_household",
         ),
         sa.CheckConstraint(r"pesel IS NULL OR pesel ~ '^\d{11}$'", name="ck_resident_pesel_format"),
         sa.CheckConstraint("sex IS NULL OR sex IN ('F', 'M')", name="ck_resident_sex_known"),
     )
     op.create_index(
-        "uq_resident_pesel", "resident", ["pesel"], unique=True,
+        "uq_resident_pesel",
+        "resident",
+        ["pesel"],
+        unique=True,
         postgresql_where=sa.text("pesel IS NOT NULL"),
     )
-    op.create_index(
-        "ix_resident_family_name_given_name", "resident", ["family_name", "given_name"]
-    )
+    op.create_index("ix_resident_family_name_given_name", "resident", ["family_name", "given_name"])
     op.create_index(
         "ix_resident_search_name", "resident", [sa.text("lower(family_name) text_pattern_ops")]
     )
@@ -65,8 +68,9 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.BigInteger, sa.Identity(always=True), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                  nullable=False),
+        sa.Column(
+            "occurred_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.Column("actor_id", sa.Uuid, nullable=False),
         sa.Column("actor_roles", sa.String(200), nullable=False),
         sa.Column("action", sa.String(16), nullable=False),
@@ -76,9 +80,7 @@ def upgrade() -> None:
         sa.Column("details", postgresql.JSONB),
         sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
     )
-    op.create_index(
-        "ix_audit_log_entity_id_occurred_at", "audit_log", ["entity_id", "occurred_at"]
-    )
+    op.create_index("ix_audit_log_entity_id_occurred_at", "audit_log", ["entity_id", "occurred_at"])
 
 
 def downgrade() -> None:

@@ -26,8 +26,12 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("schema_revision", sa.String(64)),
         sa.Column("suspended_at", sa.DateTime(timezone=True)),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.CheckConstraint(r"teryt ~ '^\d{7}$'", name="ck_gmina_teryt_format"),
         sa.CheckConstraint(
             "status IN ('provisioning', 'active', 'suspended')", name="ck_gmina_status_known"
@@ -41,8 +45,12 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("lead_teryt", sa.String(7), nullable=False),
         sa.Column("signed_on", sa.Date),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_agreement"),
         sa.ForeignKeyConstraint(
             ["lead_teryt"], ["shared.gmina.teryt"], name="fk_agreement_lead_teryt_gmina"
@@ -58,7 +66,9 @@ def upgrade() -> None:
         sa.Column("left_on", sa.Date),
         sa.PrimaryKeyConstraint("id", name="pk_agreement_member"),
         sa.ForeignKeyConstraint(
-            ["agreement_id"], ["shared.agreement.id"], ondelete="CASCADE",
+            ["agreement_id"],
+            ["shared.agreement.id"],
+            ondelete="CASCADE",
             name="fk_agreement_member_agreement_id_agreement",
         ),
         sa.ForeignKeyConstraint(
@@ -82,8 +92,12 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean, nullable=False),
         sa.Column("totp_secret", sa.String(64)),
         sa.Column("last_login_at", sa.DateTime(timezone=True)),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_app_user"),
         schema=SCHEMA,
     )
@@ -97,10 +111,14 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(16), nullable=False),
         sa.Column("scope_id", sa.String(64), nullable=False),
         sa.Column("role", sa.String(40), nullable=False),
-        sa.Column("granted_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "granted_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_membership"),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["shared.app_user.id"], ondelete="CASCADE",
+            ["user_id"],
+            ["shared.app_user.id"],
+            ondelete="CASCADE",
             name="fk_membership_user_id_app_user",
         ),
         sa.UniqueConstraint(
