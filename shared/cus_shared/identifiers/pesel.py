@@ -14,7 +14,7 @@ Pesel = NewType("Pesel", str)
 _WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 #: The month field carries the century: +80 for 1800s, +0 1900s, +20 2000s, +40, +60.
 _CENTURY_OFFSETS = {80: 1800, 0: 1900, 20: 2000, 40: 2100, 60: 2200}
-_PATTERN = re.compile(r"\d{11}")
+_PATTERN = re.compile(r"[0-9]{11}")  # ASCII only: \d would accept other scripts' digits
 
 
 class PeselError(DomainError):

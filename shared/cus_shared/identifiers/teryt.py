@@ -38,7 +38,7 @@ GMINA_TYPES: dict[str, str] = {
     "3": "gmina miejsko-wiejska",
 }
 
-_PATTERN = re.compile(r"\d{7}")
+_PATTERN = re.compile(r"[0-9]{7}")  # ASCII only: \d would accept other scripts' digits
 
 
 class TerytError(DomainError):
