@@ -4,15 +4,12 @@ rights of its own) and, for the control plane only, the administrative engine.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+# Runtime imports: Litestar inspects this dataclass's annotations when injecting it.
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cus_shared.database.engine import admin_url, app_url, create_engine, sessionmaker_for
+from cus_shared.settings import Settings
 from cus_shared.telemetry import instrument_engine
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
-    from cus_shared.settings import Settings
 
 
 @dataclass

@@ -4,6 +4,7 @@ the caller's language. Messages never echo what the caller typed (it may be pers
 from __future__ import annotations
 
 import re
+import traceback
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -134,7 +135,14 @@ def internal_error_handler(
     request: Request[Any, Any, Any], exc: Exception
 ) -> Response[dict[str, Any]]:
     """Anything unexpected: logged by type only (the message may hold personal data)."""
-    log.error("unhandled_error", error_type=type(exc).__name__, request_id=_request_id(request))
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "-"
+    log.error(
+        "unhandled_error",
+        error_type=type(exc).__name__,
+        where=where,
+        request_id=_request_id(request),
+    )
     return _problem(request, status=500, key="internal")
 
 
