@@ -33,8 +33,8 @@ def _fingerprint() -> str:
 
 def ensure_environment() -> None:
     """Create .venv and install the pinned dependencies when the lock changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed (found %d.%d)" % sys.version_info[:2])
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file may run on an older Python
+        sys.exit("Python 3.11 or newer is needed (found {}.{})".format(*sys.version_info[:2]))
     if not (BIN / "python").exists():
         print("creating .venv …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)

@@ -43,9 +43,10 @@ class Platform:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A fresh database for this run, dropped afterwards."""
-    with postgres_server(ROOT / ".cus" / "test-pgdata") as (server, source), scratch_database(
-        server
-    ) as url:
+    with (
+        postgres_server(ROOT / ".cus" / "test-pgdata") as (server, source),
+        scratch_database(server) as url,
+    ):
         os.environ["CUS_DATABASE_URL"] = url
         os.environ["CUS_TEST_DATABASE_SOURCE"] = source
         get_settings.cache_clear()
@@ -56,6 +57,8 @@ def database_url() -> Iterator[str]:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def platform(database_url: str) -> AsyncIterator[Platform]:
     """Bootstrapped platform with gminy A, B, C provisioned and staff users."""
+    from cus_shared.plugins import migration_tree
+    from cus_shared.tenancy import open_service_session
     from cus_tenants.agreements.schemas import AgreementCreate, MemberIn
     from cus_tenants.agreements.service import create_agreement
     from cus_tenants.gminy.service import register_gmina
@@ -64,9 +67,6 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
     from cus_tenants.migrations import SHARED_TREE
     from cus_tenants.provisioning.bootstrap import bootstrap_platform
     from cus_tenants.provisioning.fleet import migrate_fleet
-
-    from cus_shared.plugins import migration_tree
-    from cus_shared.tenancy import open_service_session
 
     settings = get_settings()
     assert settings.database.url == database_url

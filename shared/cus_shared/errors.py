@@ -6,7 +6,8 @@ in the caller's language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import ClassVar
 
 
@@ -16,7 +17,7 @@ class FieldProblem:
 
     field: str
     key: str
-    params: dict[str, str | int] = field(default_factory=dict)
+    params: dict[str, str | int] = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):

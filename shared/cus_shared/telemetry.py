@@ -106,7 +106,7 @@ def instrument_engine(engine: AsyncEngine) -> None:
         unit="connections",
         description="Connections in the pool by state",
     )
-    EngineTracer(
+    EngineTracer(  # type: ignore[no-untyped-call]
         trace.get_tracer("cus.sql"),
         engine.sync_engine,
         connections_usage=usage,

@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_import_contracts_hold() -> None:
     """shared imports no service; no service imports another (import-linter contracts)."""
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "lint-imports"), "--config", str(ROOT / "pyproject.toml")],
+        [
+            str(Path(sys.executable).parent / "lint-imports"),
+            "--config",
+            str(ROOT / "pyproject.toml"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -92,7 +92,10 @@ def extended_tree(tmp_path: Path) -> MigrationTree:
         )
     )
     return MigrationTree(
-        name="tenant-test", kind="tenant", script_location=tmp_path, metadata=tree.metadata,
+        name="tenant-test",
+        kind="tenant",
+        script_location=tmp_path,
+        metadata=tree.metadata,
         grants=tree.grants,
     )
 
@@ -108,11 +111,17 @@ async def test_fleet_migration(platform: Platform, extended_tree: MigrationTree)
 
     # Sabotage gmina B: the column already exists, so its migration must fail.
     async with engine.begin() as conn:
-        await conn.execute(text(f'ALTER TABLE "gmina_{GMINA_B}".resident ADD COLUMN test_note text'))
+        await conn.execute(
+            text(f'ALTER TABLE "gmina_{GMINA_B}".resident ADD COLUMN test_note text')
+        )
     progress: list[tuple[str, bool]] = []
     try:
         report = await migrate_fleet(
-            engine, extended_tree, app_role=role, only=tenants, concurrency=2,
+            engine,
+            extended_tree,
+            app_role=role,
+            only=tenants,
+            concurrency=2,
             on_progress=lambda teryt, ok: progress.append((teryt, ok)),
         )
         assert not report.ok
@@ -122,11 +131,18 @@ async def test_fleet_migration(platform: Platform, extended_tree: MigrationTree)
         assert sorted(progress) == sorted([(GMINA_A, True), (GMINA_B, False), (GMINA_C, True)])
         async with engine.connect() as conn:
             revisions = dict(
-                (await conn.execute(text(
-                    "SELECT teryt, schema_revision FROM shared.gmina WHERE teryt = ANY(:t)"),
-                    {"t": tenants})).all()
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT teryt, schema_revision FROM shared.gmina WHERE teryt = ANY(:t)"
+                        ),
+                        {"t": tenants},
+                    )
+                ).all()
             )
-            b_version = await conn.scalar(text(f'SELECT version_num FROM "gmina_{GMINA_B}".alembic_version'))
+            b_version = await conn.scalar(
+                text(f'SELECT version_num FROM "gmina_{GMINA_B}".alembic_version')
+            )
         assert revisions == {GMINA_A: "t9999", GMINA_B: "t0001", GMINA_C: "t9999"}
         assert b_version == "t0001"  # the failed tenant rolled back whole
 
@@ -136,8 +152,12 @@ async def test_fleet_migration(platform: Platform, extended_tree: MigrationTree)
     finally:
         async with engine.begin() as conn:
             for teryt in tenants:
-                await conn.execute(text(f'ALTER TABLE "gmina_{teryt}".resident DROP COLUMN IF EXISTS test_note'))
-                await conn.execute(text(f"UPDATE \"gmina_{teryt}\".alembic_version SET version_num = 't0001'"))
+                await conn.execute(
+                    text(f'ALTER TABLE "gmina_{teryt}".resident DROP COLUMN IF EXISTS test_note')
+                )
+                await conn.execute(
+                    text(f"UPDATE \"gmina_{teryt}\".alembic_version SET version_num = 't0001'")
+                )
             await conn.execute(
                 text("UPDATE shared.gmina SET schema_revision = 't0001' WHERE teryt = ANY(:t)"),
                 {"t": tenants},
@@ -148,13 +168,17 @@ async def test_tenant_grants_survive_a_migration(platform: Platform) -> None:
     """After provisioning again, the audit log is still append-only for the tenant role."""
     async with platform.db.admin_engine.connect() as conn:
         privileges = (
-            await conn.execute(
-                text(
-                    "SELECT privilege_type FROM information_schema.role_table_grants "
-                    "WHERE grantee = :r AND table_schema = :s AND table_name = 'audit_log' "
-                    "ORDER BY 1"
-                ),
-                {"r": f"cus_gmina_{GMINA_A}", "s": f"gmina_{GMINA_A}"},
+            (
+                await conn.execute(
+                    text(
+                        "SELECT privilege_type FROM information_schema.role_table_grants "
+                        "WHERE grantee = :r AND table_schema = :s AND table_name = 'audit_log' "
+                        "ORDER BY 1"
+                    ),
+                    {"r": f"cus_gmina_{GMINA_A}", "s": f"gmina_{GMINA_A}"},
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert privileges == ["INSERT", "SELECT"]

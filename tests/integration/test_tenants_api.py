@@ -14,7 +14,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 Client = AsyncTestClient[Litestar]
 
 
-async def test_operator_registers_and_provisions_a_gmina(client: Client, platform: Platform) -> None:
+async def test_operator_registers_and_provisions_a_gmina(
+    client: Client, platform: Platform
+) -> None:
     headers = await login(client, "operator@test.local")
     created = await client.post(
         "/api/tenants/gminy", json={"teryt": "0201011", "name": "Bolesławiec"}, headers=headers
@@ -23,8 +25,9 @@ async def test_operator_registers_and_provisions_a_gmina(client: Client, platfor
     assert created.json()["status"] == "active"
     assert created.json()["schema_revision"] == "t0001"
     async with platform.db.admin_engine.connect() as conn:
-        tables = await conn.scalar(text(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'gmina_0201011'"))
+        tables = await conn.scalar(
+            text("SELECT count(*) FROM pg_tables WHERE schemaname = 'gmina_0201011'")
+        )
     assert tables == 4  # household, resident, audit_log, alembic_version
     again = await client.post(
         "/api/tenants/gminy", json={"teryt": "0201011", "name": "Bolesławiec"}, headers=headers
@@ -59,7 +62,8 @@ async def test_bad_teryt_is_explained_and_nothing_registered(
 
 async def test_only_operators_manage_gminy(client: Client) -> None:
     response = await client.post(
-        "/api/tenants/gminy", json={"teryt": "0202011", "name": "X"},
+        "/api/tenants/gminy",
+        json={"teryt": "0202011", "name": "X"},
         headers=await login(client, "kipus.a@test.local"),
     )
     assert response.status_code == 403
@@ -89,8 +93,11 @@ async def test_single_gmina_cus_is_an_agreement_of_one(client: Client) -> None:
     headers = await login(client, "operator@test.local")
     response = await client.post(
         "/api/tenants/agreements",
-        json={"name": "CUS w Golinie", "lead_teryt": GMINA_B,
-              "members": [{"teryt": GMINA_B, "joined_on": "2024-01-01"}]},
+        json={
+            "name": "CUS w Golinie",
+            "lead_teryt": GMINA_B,
+            "members": [{"teryt": GMINA_B, "joined_on": "2024-01-01"}],
+        },
         headers=headers,
     )
     assert response.status_code == 201, response.text
@@ -99,11 +106,14 @@ async def test_single_gmina_cus_is_an_agreement_of_one(client: Client) -> None:
 
 
 async def test_login_and_me(client: Client, platform: Platform) -> None:
-    me = await client.get("/api/tenants/auth/me", headers=await login(client, "director@test.local"))
+    me = await client.get(
+        "/api/tenants/auth/me", headers=await login(client, "director@test.local")
+    )
     assert me.status_code == 200
     assert me.json()["gminy"] == {GMINA_A: ["director"], GMINA_B: ["director"]}
     wrong = await client.post(
-        "/api/tenants/auth/login", json={"email": "director@test.local", "password": "nope"},
+        "/api/tenants/auth/login",
+        json={"email": "director@test.local", "password": "nope"},
         headers={"Accept-Language": "en"},
     )
     assert wrong.status_code == 401
@@ -124,7 +134,9 @@ async def test_user_creation_rules(client: Client) -> None:
     response = await client.post(
         "/api/tenants/users",
         json={
-            "email": "new@test.local", "display_name": "Nowy", "password": "short",
+            "email": "new@test.local",
+            "display_name": "Nowy",
+            "password": "short",
             "memberships": [
                 {"scope": "region", "scope_id": "30", "role": "kipus"},
                 {"scope": "gmina", "scope_id": "0202011", "role": "kipus"},
@@ -136,7 +148,9 @@ async def test_user_creation_rules(client: Client) -> None:
     assert response.status_code == 422
     codes = [e["code"] for e in response.json()["errors"]]
     assert codes == [
-        "membership.scope_role", "membership.unknown_scope", "membership.unknown_scope",
+        "membership.scope_role",
+        "membership.unknown_scope",
+        "membership.unknown_scope",
         "password.too_short",
     ]
     duplicate = await client.post(
@@ -148,7 +162,9 @@ async def test_user_creation_rules(client: Client) -> None:
 
 
 async def test_reporting_regions_follow_memberships(client: Client) -> None:
-    rops = await client.get("/api/reporting/regions", headers=await login(client, "rops@test.local"))
+    rops = await client.get(
+        "/api/reporting/regions", headers=await login(client, "rops@test.local")
+    )
     assert rops.json() == [{"code": "30", "name": "wielkopolskie"}]
     kipus = await client.get(
         "/api/reporting/regions", headers=await login(client, "kipus.a@test.local")

@@ -68,7 +68,7 @@ def test_invalid_pesel_says_why(value: str, key: str) -> None:
     sex=st.sampled_from("FM"),
 )
 def test_generated_pesel_round_trips(born: date, serial: int, sex: str) -> None:
-    code, facts = parse_pesel(make_pesel(born, serial, sex))
+    _, facts = parse_pesel(make_pesel(born, serial, sex))
     assert facts.birth_date == born
     assert facts.sex == sex
 

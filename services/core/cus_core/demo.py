@@ -105,7 +105,7 @@ def demo_residents(
     teryt: str, count: int, seed: int = 2026
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Rows of households and residents for a gmina (deterministic per seed and gmina)."""
-    rng = random.Random(f"{seed}-{teryt}")
+    rng = random.Random(f"{seed}-{teryt}")  # noqa: S311 - demo data, not secrets
     postal, city = POSTAL.get(teryt, ("62-500", "Konin"))
     today = datetime.now(UTC).date()
     households: list[dict[str, object]] = []

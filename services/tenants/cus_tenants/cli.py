@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Coroutine
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -192,7 +193,7 @@ def print_report(report: FleetReport) -> None:
         console.print(table)
 
 
-def _run_domain(coro: object) -> None:
+def _run_domain(coro: Coroutine[Any, Any, None]) -> None:
     try:
         run(coro)
     except DomainError as exc:

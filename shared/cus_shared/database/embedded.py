@@ -17,7 +17,8 @@ def start_embedded_server(data_dir: Path, *, stop_on_exit: bool = True) -> str:
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    server: Any = pgserver.get_server(data_dir, cleanup_mode="stop" if stop_on_exit else None)
+    mode = "stop" if stop_on_exit else None
+    server: Any = pgserver.get_server(data_dir, cleanup_mode=mode)  # type: ignore[attr-defined]
     uri: str = server.get_uri()
     log.info("embedded_postgres_started", data_dir=str(data_dir))
     return to_asyncpg_url(uri)

@@ -4,6 +4,7 @@ rights of its own) and, for the control plane only, the administrative engine.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 # Runtime imports: Litestar inspects this dataclass's annotations when injecting it.
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 

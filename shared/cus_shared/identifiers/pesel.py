@@ -59,5 +59,8 @@ def make_pesel(born: date, serial: int, sex: str) -> Pesel:
     """Build a valid PESEL for a date, a 3-digit serial and a sex (demo data and tests)."""
     offset = {1800: 80, 1900: 0, 2000: 20, 2100: 40, 2200: 60}[born.year // 100 * 100]
     sex_digit = (serial % 5) * 2 + (1 if sex == "M" else 0)
-    body = f"{born.year % 100:02d}{born.month + offset:02d}{born.day:02d}{serial % 1000:03d}{sex_digit}"
+    body = (
+        f"{born.year % 100:02d}{born.month + offset:02d}{born.day:02d}"
+        f"{serial % 1000:03d}{sex_digit}"
+    )
     return Pesel(body + str(check_digit(body)))

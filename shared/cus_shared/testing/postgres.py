@@ -21,7 +21,7 @@ from cus_shared.database.embedded import start_embedded_server, to_asyncpg_url
 
 def _docker_answers() -> bool:
     try:
-        import docker
+        import docker  # type: ignore[import-untyped]
     except ImportError:
         return False
     try:

@@ -49,7 +49,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
@@ -140,7 +140,7 @@ def create_app(
         lifespan=[lifespan],
         on_app_init=[jwt_auth.on_app_init, _request_id_outermost],
         plugins=[OpenTelemetryPlugin(otel)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.max_request_body_bytes,
         openapi_config=OpenAPIConfig(
             title=title,

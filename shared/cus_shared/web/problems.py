@@ -20,9 +20,9 @@ from cus_shared.errors import DomainError, FieldProblem
 from cus_shared.messages import negotiate_language, translate
 
 if TYPE_CHECKING:
-    from litestar import Request
+    from collections.abc import Mapping
 
-    from cus_shared.messages import Mapping
+    from litestar import Request
 
 log = structlog.get_logger(__name__)
 
@@ -126,7 +126,8 @@ def http_exception_handler(
     ):
         return _problem(request, status=400, key="request.malformed")
     if status == 413:
-        limit = int(request.app.request_max_body_size or 0)
+        configured = request.app.request_max_body_size
+        limit = configured if isinstance(configured, int) else 0
         return _problem(request, status=413, key="request.too_large", params={"limit": limit})
     return _problem(request, status=status, key=_STATUS_KEYS.get(status, "error"))
 

@@ -66,13 +66,18 @@ class ResidentController(Controller):
         return await service.create_resident(db, data)
 
     @get("/{resident_id:uuid}", guards=[READERS])
-    async def show(self, db: NamedDependency[TenantSession], resident_id: FromPath[UUID]) -> ResidentRead:
+    async def show(
+        self, db: NamedDependency[TenantSession], resident_id: FromPath[UUID]
+    ) -> ResidentRead:
         """One resident with their household."""
         return await service.read_resident(db, resident_id)
 
     @patch("/{resident_id:uuid}", guards=[WRITERS])
     async def update(
-        self, db: NamedDependency[TenantSession], resident_id: FromPath[UUID], data: JSONBody[ResidentUpdate]
+        self,
+        db: NamedDependency[TenantSession],
+        resident_id: FromPath[UUID],
+        data: JSONBody[ResidentUpdate],
     ) -> ResidentRead:
         """Change a resident (send the version you read)."""
         return await service.update_resident(db, resident_id, data)

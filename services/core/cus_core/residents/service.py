@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from cus_core.audit.service import AuditAction, record_access
@@ -222,7 +222,7 @@ async def search_residents(
     db: TenantSession, criteria: ResidentSearch
 ) -> tuple[list[ResidentSummary], int]:
     """Search by name prefix, exact PESEL or date of birth; results are audited."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if criteria.name:
         words = criteria.name.lower().split()
         for word in words:

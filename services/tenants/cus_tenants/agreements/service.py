@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -76,7 +77,7 @@ def _overlapping(data: AgreementCreate) -> bool:
         periods.setdefault(m.teryt, []).append((m.joined_on, m.left_on or date.max))
     for spans in periods.values():
         spans.sort()
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             if start <= end:
                 return True
     return False

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
 from cus_shared.database.runtime import Database
+from cus_shared.identifiers.teryt import parse_teryt
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.roles import Role
 from cus_shared.plugins import migration_tree
@@ -44,7 +45,7 @@ class GminaController(Controller):
         await provision_tenant(
             db.admin_engine,
             migration_tree("tenant"),
-            service.parse_teryt(teryt),
+            parse_teryt(teryt),
             app_role=db.settings.database.app_role,
             lock_timeout_ms=db.settings.database.lock_timeout_ms,
         )
@@ -78,12 +79,16 @@ class GminaController(Controller):
         return GminaRead.model_validate(await service.get_gmina(session, teryt))
 
     @post("/{teryt:str}/suspend", guards=operators_only, status_code=200)
-    async def suspend(self, session: NamedDependency[AsyncSession], teryt: FromPath[str]) -> GminaRead:
+    async def suspend(
+        self, session: NamedDependency[AsyncSession], teryt: FromPath[str]
+    ) -> GminaRead:
         """Suspend a gmina (its staff can no longer reach its residents)."""
         return GminaRead.model_validate(await service.suspend_gmina(session, teryt))
 
     @post("/{teryt:str}/resume", guards=operators_only, status_code=200)
-    async def resume(self, session: NamedDependency[AsyncSession], teryt: FromPath[str]) -> GminaRead:
+    async def resume(
+        self, session: NamedDependency[AsyncSession], teryt: FromPath[str]
+    ) -> GminaRead:
         """Lift a suspension."""
         return GminaRead.model_validate(await service.resume_gmina(session, teryt))
 
@@ -97,7 +102,7 @@ class GminaController(Controller):
         await provision_tenant(
             db.admin_engine,
             migration_tree("tenant"),
-            service.parse_teryt(code),
+            parse_teryt(code),
             app_role=db.settings.database.app_role,
             lock_timeout_ms=db.settings.database.lock_timeout_ms,
         )

@@ -89,6 +89,8 @@ class UserController(Controller):
         return [UserRead.model_validate(u) for u in await service.list_users(session)]
 
     @get("/{user_id:uuid}")
-    async def show(self, session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> UserRead:
+    async def show(
+        self, session: NamedDependency[AsyncSession], user_id: FromPath[UUID]
+    ) -> UserRead:
         """One user."""
         return UserRead.model_validate(await service.get_user(session, user_id))

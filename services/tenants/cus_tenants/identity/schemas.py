@@ -67,7 +67,7 @@ class TokenResponse(BaseModel):
     """A signed, short-lived access token."""
 
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: datetime
 
 
