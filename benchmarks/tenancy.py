@@ -57,6 +57,7 @@ from cus_shared.identity.principal import Membership
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.identity.tokens import issue_token
 from cus_shared.migrations.trees import MigrationTree
+from cus_shared.plugins import discover
 from cus_shared.settings import get_settings
 from cus_tenants.gminy.models import GminaStatus
 from cus_tenants.migrations import SHARED_TREE
@@ -82,6 +83,7 @@ DEFAULT_OUTPUT = Path("benchmarks/results/latest.md")
 MAX_REQUESTS_PER_WORKER = 2_000_000
 REQUEST_TIMEOUT_S = 10.0
 PROGRESS_EVERY = 100
+RAW_APPLICATION = "cus-bench-raw"
 
 ENTER_AS = text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)")
 
@@ -182,6 +184,11 @@ class LoadSpec:
     concurrency: int
     seconds: float
     warmup: float
+    #: Where to find the PostgreSQL backends doing the work (by application_name), and the
+    #: app server's pid: their CPU time is read from /proc (the server is local).
+    stats_dsn: str = ""
+    db_application: str = ""
+    server_pid: int | None = None
     seed: int = 2026
 
 
@@ -195,7 +202,11 @@ class LoadResult:
     latencies_ms: list[float]
     errors: int
     first_errors: list[str]
+    #: CPU seconds used inside the CPU window (measured start to the last response).
+    cpu_window: float
     client_cpu_seconds: float
+    server_cpu_seconds: float = math.nan
+    db_cpu_seconds: float = math.nan
 
     @property
     def ok(self) -> int:
@@ -214,13 +225,27 @@ class LoadResult:
             return math.nan
         return values[max(0, math.ceil(q / 100 * len(values)) - 1)]
 
+    def cpu_ms(self, seconds: float) -> float:
+        """CPU milliseconds per successful request."""
+        if not self.ok or not self.cpu_window:
+            return math.nan
+        return seconds * 1000 / (self.rps * self.cpu_window)
+
+    def cpu_text(self) -> str:
+        """Where the CPU went, per request."""
+        parts = [f"client {_ms(self.cpu_ms(self.client_cpu_seconds))}"]
+        if self.kind == "api":
+            parts.append(f"app server {_ms(self.cpu_ms(self.server_cpu_seconds))}")
+        parts.append(f"PostgreSQL {_ms(self.cpu_ms(self.db_cpu_seconds))}")
+        return ", ".join(parts) + " ms CPU/req"
+
     def line(self) -> str:
         """One human line."""
         errors = f", first: {', '.join(self.first_errors)}" if self.first_errors else ""
         return (
-            f"{self.rps:,.0f} req/s, p50 {self.pct(50):.1f} / p95 {self.pct(95):.1f} / "
-            f"p99 {self.pct(99):.1f} ms, {self.ok:,} ok, {self.errors} errors{errors}, "
-            f"client CPU {self.client_cpu_seconds / self.seconds:.2f} cores"
+            f"{self.rps:,.0f} req/s, p50 {_ms(self.pct(50))} / p95 {_ms(self.pct(95))} / "
+            f"p99 {_ms(self.pct(99))} ms, {self.ok:,} ok, {self.errors} errors{errors}; "
+            f"{self.cpu_text()}"
         )
 
 
@@ -653,11 +678,12 @@ async def _drive(spec: LoadSpec, call: Callable[[str, str], Awaitable[str | None
     now = time.perf_counter()
     measure_from = now + spec.warmup
     deadline = measure_from + spec.seconds
-    cpu: dict[str, float] = {}
+    meter = CpuMeter(spec)
+    await meter.connect()
 
     async def clock() -> None:
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
-        cpu["from"] = time.process_time()
+        await meter.start()
 
     async def worker() -> None:
         nonlocal errors
@@ -678,10 +704,13 @@ async def _drive(spec: LoadSpec, call: Callable[[str, str], Awaitable[str | None
             elif measure_from <= finished <= deadline:
                 latencies.append((finished - started) * 1000)
 
-    timer = asyncio.create_task(clock())
-    await asyncio.gather(*(worker() for _ in range(spec.concurrency)))
-    await timer
-    used = time.process_time() - cpu.get("from", 0.0)
+    try:
+        timer = asyncio.create_task(clock())
+        await asyncio.gather(*(worker() for _ in range(spec.concurrency)))
+        await timer
+        window, client, server, database = meter.stop()
+    finally:
+        await meter.close()
     latencies.sort()
     return LoadResult(
         kind=spec.kind,
@@ -690,8 +719,77 @@ async def _drive(spec: LoadSpec, call: Callable[[str, str], Awaitable[str | None
         latencies_ms=latencies,
         errors=errors,
         first_errors=first_errors,
-        client_cpu_seconds=used,
+        cpu_window=window,
+        client_cpu_seconds=client,
+        server_cpu_seconds=server,
+        db_cpu_seconds=database,
     )
+
+
+def proc_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a local process (Linux /proc), None when unreadable."""
+    try:
+        # Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class CpuMeter:
+    """CPU used during the measured window by this process, the app server and the
+    PostgreSQL backends of the load (found by application_name)."""
+
+    def __init__(self, spec: LoadSpec) -> None:
+        self.spec = spec
+        self.conn: asyncpg.Connection[Any] | None = None
+        self.started = 0.0
+        self.client = 0.0
+        self.server: float | None = None
+        self.backends: dict[int, float] = {}
+
+    async def connect(self) -> None:
+        """Open the connection used to list backends (before the load starts)."""
+        if self.spec.stats_dsn and self.spec.db_application:
+            with suppress(OSError, asyncpg.PostgresError):
+                self.conn = await asyncpg.connect(self.spec.stats_dsn)
+
+    async def start(self) -> None:
+        """Take the first readings."""
+        self.started = time.perf_counter()
+        self.client = time.process_time()
+        if self.spec.server_pid is not None:
+            self.server = proc_cpu_seconds(self.spec.server_pid)
+        if self.conn is not None:
+            rows = await self.conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+                self.spec.db_application,
+            )
+            for row in rows:
+                reading = proc_cpu_seconds(int(row["pid"]))
+                if reading is not None:
+                    self.backends[int(row["pid"])] = reading
+
+    def stop(self) -> tuple[float, float, float, float]:
+        """(window seconds, client, server, database CPU seconds); NaN when unknown."""
+        window = time.perf_counter() - self.started if self.started else 0.0
+        client = time.process_time() - self.client if self.started else math.nan
+        server = math.nan
+        if self.server is not None and self.spec.server_pid is not None:
+            now = proc_cpu_seconds(self.spec.server_pid)
+            server = math.nan if now is None else now - self.server
+        database = math.nan
+        if self.backends:
+            database = 0.0
+            for pid, before in self.backends.items():
+                now = proc_cpu_seconds(pid)
+                database += 0.0 if now is None else now - before
+        return window, client, server, database
+
+    async def close(self) -> None:
+        """Close the listing connection."""
+        if self.conn is not None:
+            await self.conn.close()
 
 
 async def _api_load(spec: LoadSpec) -> LoadResult:
@@ -726,7 +824,7 @@ async def _raw_load(spec: LoadSpec) -> LoadResult:
         min_size=spec.concurrency,
         max_size=spec.concurrency,
         command_timeout=REQUEST_TIMEOUT_S,
-        server_settings={"application_name": "cus-bench-raw"},
+        server_settings={"application_name": RAW_APPLICATION},
     )
     try:
 
@@ -769,7 +867,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
+def app_server(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
     """The real app (``cus serve``) in a subprocess; terminated on exit, whatever happened."""
     port = free_port()
     code = (
@@ -778,7 +876,7 @@ def app_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
     )
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed code
+        process = subprocess.Popen(
             [sys.executable, "-c", code],
             env=env,
             cwd=ROOT,
@@ -788,7 +886,7 @@ def app_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process, log_path)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -839,6 +937,8 @@ def load_phases(
     env.setdefault("OTEL_TRACES_EXPORTER", "none")
     env.setdefault("OTEL_METRICS_EXPORTER", "none")
     raw_dsn = asyncpg_dsn(app_url(settings.database))
+    # The app names its connections "cus-" + its services (cus_shared.web.app.create_app).
+    app_application = "cus-" + "-".join(p.name for p in discover())
     log_path = args.output.parent / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")
@@ -854,13 +954,25 @@ def load_phases(
             "concurrency": args.concurrency,
             "seconds": args.seconds,
             "warmup": args.warmup,
+            "stats_dsn": raw_dsn,
         }
-        with app_server(env, log_path) as base:
-            spec = LoadSpec(kind="api", target=base, tokens=tokens_for(settings, teryts), **common)
+        with app_server(env, log_path) as (base, pid):
+            spec = LoadSpec(
+                kind="api",
+                target=base,
+                tokens=tokens_for(settings, teryts),
+                db_application=app_application,
+                server_pid=pid,
+                **common,
+            )
             api = in_process(spec)
         report.loads[("api", size)] = api
         report.add("D API GET resident", size, api.line())
-        raw = in_process(LoadSpec(kind="raw", target=raw_dsn, tokens={}, **common))
+        raw = in_process(
+            LoadSpec(
+                kind="raw", target=raw_dsn, tokens={}, db_application=RAW_APPLICATION, **common
+            )
+        )
         report.loads[("raw", size)] = raw
         report.add("E raw asyncpg loop", size, raw.line())
 
@@ -882,7 +994,15 @@ def machine_info() -> dict[str, str]:
                 info["memory"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
                 break
     info["platform"] = platform.platform()
+    info["load average at start"] = _load_average()
     return info
+
+
+def _load_average() -> str:
+    # Other work on the machine skews every figure; the load average shows it.
+    with suppress(OSError):
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return "-"
 
 
 def command_line() -> str:
@@ -890,7 +1010,7 @@ def command_line() -> str:
     env = ""
     bench_url = os.environ.get("CUS_BENCH_DATABASE_URL")
     if bench_url:
-        shown = make_url(to_asyncpg_url(bench_url)).render_as_string(hide_password=True)
+        shown = make_url(bench_url).render_as_string(hide_password=True)
         env = f"CUS_BENCH_DATABASE_URL={shown} "
     return f"{env}python -m benchmarks.tenancy {shlex.join(sys.argv[1:])}".rstrip()
 
@@ -976,10 +1096,7 @@ def render(report: Report, small: int, large: int, wall: float) -> str:
                     f" = {high.rps / low.rps:.2f}"
                 )
         for (kind, size), result in sorted(report.loads.items()):
-            out.append(
-                f"- client CPU, {kind} at {size}: "
-                f"{result.client_cpu_seconds / result.seconds:.2f} cores"
-            )
+            out.append(f"- CPU per request, {kind} at {size} tenants: {result.cpu_text()}")
         out.append("")
     out += ["## Targets", ""]
     for what, met, figure in targets(report, small, large):
@@ -1024,6 +1141,7 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(drop_database(maintenance_dsn))
             except Exception as exc:  # the results still deserve to be written
                 report.problems.append(f"cleanup failed: {exc}")
+        report.machine["load average at end"] = _load_average()
         large = len(prepared.tenants) if prepared else args.tenants
         markdown = render(report, args.small, large, time.perf_counter() - started)
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
-import warnings
 import secrets
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
