@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from cus_shared.database.naming import quote_ident, tenant_role, tenant_schema
 from cus_shared.errors import DomainError, NotFoundError
@@ -132,11 +132,18 @@ async def open_tenant_session(
         yield TenantSession(tenant=tenant, session=session, _seal=_SEAL)
 
 
+async def enter_role(
+    connection: AsyncConnection | AsyncSession, *, db_role: str, schema: str
+) -> None:
+    """Switch the open transaction to a role and schema (transaction-scoped, pooler-safe)."""
+    await connection.execute(_ENTER_SERVICE, {"role": db_role, "search_path": quote_ident(schema)})
+
+
 @asynccontextmanager
 async def open_service_session(
     sessionmaker: async_sessionmaker[AsyncSession], *, db_role: str, schema: str
 ) -> AsyncIterator[AsyncSession]:
     """A transaction under a service's runtime role (not a tenant's)."""
     async with sessionmaker() as session, session.begin():
-        await session.execute(_ENTER_SERVICE, {"role": db_role, "search_path": quote_ident(schema)})
+        await enter_role(session, db_role=db_role, schema=schema)
         yield session

@@ -13,9 +13,10 @@ from sqlalchemy import func, insert, select, text
 
 from cus_core.residents.models import Household, Resident
 from cus_shared.cli_support import admin_database
-from cus_shared.database.naming import quote_ident, tenant_role, tenant_schema
+from cus_shared.database.naming import tenant_role, tenant_schema
 from cus_shared.identifiers.pesel import make_pesel
 from cus_shared.identifiers.teryt import parse_teryt
+from cus_shared.tenancy import enter_role
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -156,10 +157,7 @@ async def seed_tenant_residents(engine: AsyncEngine, teryt: str, count: int) -> 
     """Insert demo residents into one gmina under its own role; skip when already seeded."""
     code = parse_teryt(teryt)
     async with engine.connect() as conn, conn.begin():
-        await conn.execute(
-            text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)"),
-            {"r": tenant_role(code), "s": quote_ident(tenant_schema(code))},
-        )
+        await enter_role(conn, db_role=tenant_role(code), schema=tenant_schema(code))
         existing = await conn.scalar(select(func.count()).select_from(Resident))
         if existing:
             return 0

@@ -24,6 +24,7 @@ from cus_shared.database.naming import (
     quote_ident,
 )
 from cus_shared.migrations.trees import upgrade_schema_async
+from cus_shared.tenancy import enter_role
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -90,10 +91,7 @@ async def bootstrap_platform(
             )
             await conn.execute(text(f"REVOKE ALL ON SCHEMA {quote_ident(schema)} FROM PUBLIC"))
 
-        await conn.execute(
-            text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)"),
-            {"r": OWNER_ROLE, "s": quote_ident(SHARED_SCHEMA)},
-        )
+        await enter_role(conn, db_role=OWNER_ROLE, schema=SHARED_SCHEMA)
         _, after = await upgrade_schema_async(conn, shared_tree, SHARED_SCHEMA)
         for sql in shared_grants(app_role):
             await conn.execute(text(sql))

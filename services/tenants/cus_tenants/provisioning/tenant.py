@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cus_shared.database.naming import OWNER_ROLE, quote_ident, tenant_role, tenant_schema
 from cus_shared.migrations.trees import upgrade_schema_async
+from cus_shared.tenancy import enter_role
 from cus_tenants.provisioning.bootstrap import ensure_role
 
 if TYPE_CHECKING:
@@ -88,10 +89,7 @@ async def _provision_once(
                 f"AUTHORIZATION {quote_ident(OWNER_ROLE)}"
             )
         )
-        await conn.execute(
-            text("SELECT set_config('role', :r, true), set_config('search_path', :s, true)"),
-            {"r": OWNER_ROLE, "s": quote_ident(schema)},
-        )
+        await enter_role(conn, db_role=OWNER_ROLE, schema=schema)
         before, after = await upgrade_schema_async(conn, tree, schema)
         if tree.grants is not None:
             for sql in tree.grants(schema, role):
