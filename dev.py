@@ -5,13 +5,16 @@
     python3 dev.py test    # lint, format check, type check, import contracts, tests
 
 Only Python 3.11+ is needed: dependencies come from requirements.lock (pinned), PostgreSQL
-from the pgserver wheel when no database URL is configured.
+from the pgserver wheel when no database URL is configured. For the browser tests, `test`
+also installs Debian's chromium (and npm, if missing) with apt-get when run as root, and the
+pinned axe-core from tests/browser/package-lock.json with `npm ci`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,6 +25,13 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".cus-installed"
+
+# Browser tests (tests/browser): Debian's Chromium, driven by Playwright, and axe-core from npm.
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TESTS = ROOT / "tests" / "browser"
+NODE_MODULES = BROWSER_TESTS / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_STAMP = NODE_MODULES / ".cus-installed"
 
 
 def _fingerprint() -> str:
@@ -48,10 +58,67 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
-def run(*command: str) -> int:
-    """Run a command from the environment, echoing it."""
-    print("+", " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+def run(*command: str, env: dict[str, str] | None = None) -> int:
+    """Run a command from the environment, echoing it (with any variables it adds)."""
+    shown = [f"{name}={value}" for name, value in (env or {}).items()]
+    print("+", " ".join([*shown, *command]), flush=True)
+    return subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}).returncode
+
+
+def apt_install(*packages: str) -> None:
+    """Install Debian packages with apt-get (update first); exit with the reason when we can't."""
+    need = ", ".join(packages)
+    if shutil.which("apt-get") is None:
+        sys.exit(f"the browser tests need {need}, and apt-get is missing: install {need} yourself")
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        sys.exit(
+            f"the browser tests need {need}: run `sudo apt-get install -y "
+            f"--no-install-recommends {' '.join(packages)}` (dev.py installs them only as root)"
+        )
+    print(f"installing Debian packages for the browser tests: {need} …", flush=True)
+    quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+    if run("apt-get", "update", env=quiet) != 0:
+        sys.exit("apt-get update failed")
+    if run("apt-get", "install", "-y", "--no-install-recommends", *packages, env=quiet) != 0:
+        sys.exit(f"apt-get install {' '.join(packages)} failed")
+
+
+def _axe_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("package.json", "package-lock.json"):
+        digest.update((BROWSER_TESTS / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_browser_tools() -> None:
+    """Debian's Chromium and the pinned axe-core (npm ci) for the browser tests.
+
+    Never downloads a browser any other way (no `playwright install`): Playwright drives
+    /usr/bin/chromium.
+    """
+    wanted = _axe_fingerprint()
+    axe_ready = (
+        AXE.exists() and AXE_STAMP.exists() and AXE_STAMP.read_text(encoding="utf-8") == wanted
+    )
+    missing = [] if CHROMIUM.exists() else ["chromium"]
+    if not axe_ready and shutil.which("npm") is None:
+        missing.append("npm")
+    if missing:
+        apt_install(*missing)
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} is still missing after installing chromium")
+    if axe_ready:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm is still missing after installing it")
+    print("installing axe-core (tests/browser/package-lock.json) …", flush=True)
+    # npm ci empties node_modules first, so the stamp goes with it until it succeeds.
+    if run(npm, "ci", "--prefix", str(BROWSER_TESTS), "--no-audit", "--no-fund") != 0:
+        sys.exit("npm ci for tests/browser failed")
+    if not AXE.exists():
+        sys.exit(f"npm ci did not install {AXE.relative_to(ROOT)}")
+    AXE_STAMP.write_text(wanted, encoding="utf-8")
 
 
 def task_test(extra: list[str]) -> int:
@@ -65,6 +132,7 @@ def task_test(extra: list[str]) -> int:
     for check in checks:
         if run(*check) != 0:
             return 1
+    ensure_browser_tools()
     return run(str(BIN / "pytest"), *extra)
 
 

@@ -8,14 +8,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import typer
     from litestar import Router
 
+    from cus_shared.identity.principal import Principal
     from cus_shared.migrations.trees import MigrationTree
     from cus_shared.settings import Settings
+    from cus_shared.web.navigation import NavLink, PageContext
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,15 @@ class ServicePlugin:
     prepare: Callable[[Settings], Awaitable[None]] | None = None
     default_port: int = 8000
     extras: dict[str, object] = field(default_factory=dict)
+    #: Web pages (server-rendered), mounted beside the API in the same app.
+    pages: Callable[[], Router] | None = None
+    #: The package folder holding this service's templates (``templates/<service>/…``)
+    #: and ``locale/<lang>/LC_MESSAGES/<package>.po``.
+    package_dir: Path | None = None
+    #: Links this service adds to the navigation of a person, in the page being shown.
+    navigation: Callable[[PageContext], list[NavLink]] | None = None
+    #: Where a person lands after login, if this service has their start page.
+    start_page: Callable[[Principal], str | None] | None = None
 
 
 @cache

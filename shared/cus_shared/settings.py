@@ -51,6 +51,19 @@ class AuthSettings(BaseSettings):
     issuer: str = "cus-tenants"
 
 
+class WebSettings(BaseSettings):
+    """The web pages: cookies and sessions of people using a browser."""
+
+    model_config = SettingsConfigDict(env_prefix="CUS_WEB_", extra="ignore")
+
+    # Browsers treat http://localhost and 127.0.0.1 as secure, so Secure cookies work in
+    # development too; turn this off only behind plain HTTP on another host (never in production).
+    cookie_secure: bool = True
+    #: A page session ends after CUS_AUTH_TOKEN_MINUTES without a request (its token is renewed
+    #: while the person works) and after this many hours in any case.
+    absolute_hours: int = 10
+
+
 class Settings(BaseSettings):
     """Platform settings; nested groups have their own prefixes."""
 
@@ -64,6 +77,7 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = 64 * 1024
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 @lru_cache(maxsize=1)

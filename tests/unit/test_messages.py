@@ -1,33 +1,73 @@
-"""The message catalogue: Polish first, every message in every language."""
+"""The message catalogues (gettext, Babel): Polish first, every text in every language."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
 
-from cus_shared.messages import CATALOGUE, LANGUAGES, negotiate_language, translate
+from cus_shared.i18n import format_date, format_datetime, format_money, ngettext, use_language
+from cus_shared.i18n.catalogues import SHARED_LOCALE_DIR
+from cus_shared.i18n.extract import domains, missing
+from cus_shared.messages import LANGUAGES, has_message, negotiate_language, translate
 
 
-@pytest.mark.parametrize("key", sorted(CATALOGUE))
-def test_every_message_exists_in_every_language(key: str) -> None:
+def _error_keys() -> list[str]:
+    path = SHARED_LOCALE_DIR / "pl" / "LC_MESSAGES" / "cus_errors.po"
+    with Path(path).open("rb") as source:
+        return sorted(str(m.id) for m in read_po(source, locale="pl") if m.id)
+
+
+@pytest.mark.parametrize("key", _error_keys())
+def test_every_api_message_exists_in_every_language(key: str) -> None:
     for language in LANGUAGES:
-        assert CATALOGUE[key].get(language), (key, language)
+        assert has_message(key, language), (key, language)
+
+
+@pytest.mark.parametrize("domain", domains(), ids=lambda d: d.name)
+def test_every_page_text_is_translated_into_polish_and_ukrainian(domain: object) -> None:
+    # Extracts the texts from the code and templates, as a translator's tool would.
+    assert missing(domain) == []  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
-    ("header", "language"),
+    ("header", "chosen", "language"),
     [
-        (None, "pl"),
-        ("", "pl"),
-        ("en-GB,en;q=0.9", "en"),
-        ("de-DE,uk;q=0.8,en;q=0.5", "uk"),
-        ("fr", "pl"),
-        ("en;q=bad,pl;q=0.1", "pl"),
+        (None, None, "pl"),
+        ("", None, "pl"),
+        ("en-GB,en;q=0.9", None, "en"),
+        ("de-DE,uk;q=0.8,en;q=0.5", None, "uk"),
+        ("fr", None, "pl"),
+        ("en;q=bad,pl;q=0.1", None, "pl"),
+        ("en-GB", "uk", "uk"),
+        ("en-GB", "xx", "en"),
     ],
 )
-def test_language_negotiation(header: str | None, language: str) -> None:
-    assert negotiate_language(header) == language
+def test_language_negotiation(header: str | None, chosen: str | None, language: str) -> None:
+    assert negotiate_language(header, chosen) == language
 
 
 def test_parameters_are_filled_in() -> None:
     assert "12" in translate("password.too_short", "en", {"min": 12})
     assert translate("no.such.key", "en") == "no.such.key"
+
+
+def test_polish_and_ukrainian_plurals_have_three_forms() -> None:
+    singular, plural = "%(num)s resident", "%(num)s residents"
+    with use_language("pl"):
+        forms = [ngettext(singular, plural, n) for n in (1, 2, 5, 22, 25)]
+    # Untranslated texts fall back to English, but the rule that picks a form is Polish.
+    assert forms == ["1 resident", "2 residents", "5 residents", "22 residents", "25 residents"]
+
+
+def test_dates_and_money_in_polish_formats() -> None:
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    assert format_date(date(2026, 3, 7)) == "07.03.2026"
+    # 23:30 UTC on 31 December is already New Year in Poland.
+    assert format_datetime(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "01.01.2027 00:30"
+    assert format_money(Decimal("1234567.5")) == "1\xa0234\xa0567,50\xa0zł"
+    assert format_money(123456, grosze=True) == "1\xa0234,56\xa0zł"
+    assert format_date(None) == "" and format_money(None) == ""

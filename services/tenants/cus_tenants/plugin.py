@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cus_shared.plugins import DemoStep, ServicePlugin
@@ -10,13 +11,33 @@ if TYPE_CHECKING:
     import typer
     from litestar import Router
 
+    from cus_shared.identity.principal import Principal
     from cus_shared.settings import Settings
+    from cus_shared.web.navigation import NavLink, PageContext
 
 
 def _router() -> Router:
     from cus_tenants.routes import build_router
 
     return build_router()
+
+
+def _pages() -> Router:
+    from cus_tenants.pages import build_pages
+
+    return build_pages()
+
+
+def _navigation(context: PageContext) -> list[NavLink]:
+    from cus_tenants.pages import navigation
+
+    return navigation(context)
+
+
+def _start_page(principal: Principal) -> str | None:
+    from cus_tenants.pages import start_page
+
+    return start_page(principal)
 
 
 def _cli() -> typer.Typer:
@@ -60,4 +81,8 @@ plugin = ServicePlugin(
     migration_trees=_trees(),
     demo=DemoStep(order=10, run=_demo),
     prepare=_prepare,
+    pages=_pages,
+    package_dir=Path(__file__).resolve().parent,
+    navigation=_navigation,
+    start_page=_start_page,
 )

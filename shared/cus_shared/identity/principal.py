@@ -31,6 +31,10 @@ class Principal:
     session_id: str
     memberships: tuple[Membership, ...]
     tenant_roles: Mapping[str, frozenset[Role]] = field(default_factory=dict)
+    #: How the person is greeted in the pages (staff names are not residents' data).
+    display_name: str = ""
+    #: Names of the gminy in ``tenant_roles`` (public registry data), for the gmina switcher.
+    gmina_names: Mapping[str, str] = field(default_factory=dict)
 
     def roles_in(self, teryt: str) -> frozenset[Role]:
         """Roles held in a gmina (empty when none)."""
@@ -39,6 +43,11 @@ class Principal:
     def has_role(self, *roles: Role) -> bool:
         """Whether any membership, in any scope, has one of the roles."""
         return any(m.role in roles for m in self.memberships)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role held, in any scope."""
+        return frozenset(m.role for m in self.memberships)
 
     @property
     def regions(self) -> frozenset[str]:

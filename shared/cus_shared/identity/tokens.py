@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from litestar.security.jwt import JWTAuth, Token
+from litestar.security.jwt import Token
 
 from cus_shared.identity.principal import Membership, Principal
 from cus_shared.identity.roles import Role, Scope
@@ -33,9 +33,12 @@ def issue_token(
     user_id: UUID,
     memberships: Sequence[Membership],
     tenant_roles: Mapping[str, frozenset[Role]],
+    display_name: str = "",
+    gmina_names: Mapping[str, str] | None = None,
 ) -> tuple[str, datetime]:
     """Sign a token for the user; returns it with its expiry."""
-    expires = datetime.now(UTC) + timedelta(minutes=settings.token_minutes)
+    now = datetime.now(UTC)
+    expires = now + timedelta(minutes=settings.token_minutes)
     token = Token(
         exp=expires,
         sub=str(user_id),
@@ -44,9 +47,31 @@ def issue_token(
         extras={
             "mem": [[m.scope.value, m.scope_id, m.role.value] for m in memberships],
             "ten": {t: sorted(r.value for r in roles) for t, roles in tenant_roles.items()},
+            "name": display_name,
+            "gn": dict(gmina_names or {}),
+            # When the person logged in: renewals keep it, so a session has an absolute end.
+            "auth_time": int(now.timestamp()),
         },
     )
     return token.encode(settings.secret.get_secret_value(), ALGORITHM), expires
+
+
+def renew_token(settings: AuthSettings, token: Token, *, absolute_limit: timedelta) -> str | None:
+    """A fresh token with the same claims and a new expiry, for a page session still in use;
+    None once the session has lasted ``absolute_limit`` since login."""
+    now = datetime.now(UTC)
+    started = datetime.fromtimestamp(int(token.extras.get("auth_time", 0)), UTC)
+    if now - started >= absolute_limit:
+        return None
+    expires = min(now + timedelta(minutes=settings.token_minutes), started + absolute_limit)
+    renewed = Token(
+        exp=expires,
+        sub=token.sub,
+        iss=settings.issuer,
+        jti=secrets.token_urlsafe(16),
+        extras=dict(token.extras),
+    )
+    return renewed.encode(settings.secret.get_secret_value(), ALGORITHM)
 
 
 def principal_from_token(token: Token) -> Principal:
@@ -62,27 +87,20 @@ def principal_from_token(token: Token) -> Principal:
     }
     jti = token.jti if isinstance(token.jti, str) else ""
     return Principal(
-        user_id=UUID(token.sub), session_id=jti, memberships=memberships, tenant_roles=tenant_roles
+        user_id=UUID(token.sub),
+        session_id=jti,
+        memberships=memberships,
+        tenant_roles=tenant_roles,
+        display_name=str(extras.get("name", "")),
+        gmina_names={str(k): str(v) for k, v in dict(extras.get("gn", {})).items()},
     )
 
 
-async def _retrieve_principal(
+async def retrieve_principal(
     token: Token, _: ASGIConnection[Any, Any, Any, Any]
 ) -> Principal | None:
+    """The principal of a verified token for Litestar's JWT middleware (None if malformed)."""
     try:
         return principal_from_token(token)
     except (ValueError, TypeError):
         return None
-
-
-def make_jwt_auth(settings: AuthSettings, *, exclude: list[str]) -> JWTAuth[Principal, Token]:
-    """Litestar's JWT middleware configured for the platform's tokens."""
-    return JWTAuth[Principal, Token](
-        token_secret=settings.secret.get_secret_value(),
-        retrieve_user_handler=_retrieve_principal,
-        algorithm=ALGORITHM,
-        accepted_issuers=[settings.issuer],
-        require_claims=["jti"],
-        exclude=exclude,
-        default_token_expiration=timedelta(minutes=settings.token_minutes),
-    )

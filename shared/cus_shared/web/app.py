@@ -14,17 +14,30 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 from litestar import Litestar, MediaType, Request, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+from litestar.security.jwt import Token
 from sqlalchemy import text
 
 from cus_shared.database.runtime import Database
-from cus_shared.identity.tokens import make_jwt_auth
 from cus_shared.settings import Settings, get_settings
 from cus_shared.telemetry import configure_telemetry, tag_current_span
+from cus_shared.web.language import language_middleware
+from cus_shared.web.pages import shell_routes
 from cus_shared.web.problems import EXCEPTION_HANDLERS
+from cus_shared.web.security import (
+    derived_secret,
+    is_page_path,
+    make_auth,
+    renewed_session_cookie,
+    security_headers_middleware,
+)
+from cus_shared.web.templating import template_config
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
@@ -38,8 +51,11 @@ log = structlog.get_logger("cus.access")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
-#: Paths reachable without a token.
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/api/tenants/auth/login$"]
+#: Paths reachable without a token (pages mark themselves with ``exclude_from_auth``).
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/api/tenants/auth/login$", "^/static/"]
+
+#: Paths outside the page forms' CSRF checks: the API authenticates by header, not cookie.
+NOT_FORMS = ["^/api/", "^/schema", "^/health$", "^/ready$", "^/static/"]
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
@@ -106,11 +122,33 @@ async def ready(request: Request[Any, Any, Any]) -> Any:
     return {"status": "ready"}
 
 
-def _request_id_outermost(app_config: AppConfig) -> AppConfig:
-    """Run the request-id middleware before authentication, so 401s carry an id too."""
-    app_config.middleware = [m for m in app_config.middleware if m is not request_id_middleware]
-    app_config.middleware.insert(0, request_id_middleware)
+_OUTERMOST = (request_id_middleware, security_headers_middleware, language_middleware)
+
+
+def _shell_middleware_outermost(app_config: AppConfig) -> AppConfig:
+    """Run request ids, security headers and the language before authentication, so that
+    401s and login redirects carry an id, the headers and the person's language too."""
+    app_config.middleware = [m for m in app_config.middleware if m not in _OUTERMOST]
+    app_config.middleware[0:0] = list(_OUTERMOST)
     return app_config
+
+
+def _renew_page_session(settings: Settings) -> Any:
+    """A before-send hook that renews the session cookie of a page still in use, so that a
+    session ends after a spell of inactivity, not in the middle of someone's work."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or not is_page_path(scope["path"]):
+            return
+        token = scope.get("auth")
+        if not isinstance(token, Token) or scope["path"] == "/logout":
+            return
+        cookie = renewed_session_cookie(settings, token)
+        if cookie is not None:
+            headers = MutableScopeHeaders.from_message(message)
+            headers.add("set-cookie", cookie.to_header(header=""))
+
+    return before_send
 
 
 def create_app(
@@ -133,13 +171,43 @@ def create_app(
         finally:
             await db.dispose()
 
-    jwt_auth = make_jwt_auth(settings.auth, exclude=PUBLIC_PATHS)
-    otel = OpenTelemetryConfig(exclude=["/health", "/ready"])
-    return Litestar(
-        route_handlers=[health, ready, *(p.router() for p in plugins)],
+    auth = make_auth(settings, exclude=PUBLIC_PATHS)
+    otel = OpenTelemetryConfig(exclude=["/health", "/ready", "/static"])
+    templates = template_config(plugins)
+    # The browser session holds only flash messages (encrypted, signed); the person's
+    # identity travels in its own HttpOnly token cookie.
+    flash_session = CookieBackendConfig(
+        secret=derived_secret(settings, "session"),
+        key="cus_flash",
+        secure=settings.web.cookie_secure,
+        httponly=True,
+        samesite="lax",
+        exclude=NOT_FORMS,
+    )
+    csrf = CSRFConfig(
+        secret=derived_secret(settings, "csrf").hex(),
+        cookie_name="cus_csrf",
+        cookie_secure=settings.web.cookie_secure,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        exclude=NOT_FORMS,
+    )
+    pages = [p.pages() for p in plugins if p.pages is not None]
+    app = Litestar(
+        route_handlers=[
+            health,
+            ready,
+            *shell_routes(),
+            *(p.router() for p in plugins),
+            *pages,
+        ],
         lifespan=[lifespan],
-        on_app_init=[jwt_auth.on_app_init, _request_id_outermost],
-        plugins=[OpenTelemetryPlugin(otel)],
+        on_app_init=[auth.on_app_init, _shell_middleware_outermost],
+        middleware=[flash_session.middleware],
+        plugins=[OpenTelemetryPlugin(otel), FlashPlugin(FlashConfig(template_config=templates))],
+        template_config=templates,
+        csrf_config=csrf,
+        before_send=[_renew_page_session(settings)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.max_request_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -150,3 +218,5 @@ def create_app(
         ),
         debug=False,
     )
+    app.state.settings = settings
+    return app

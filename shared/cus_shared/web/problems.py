@@ -17,7 +17,9 @@ from litestar.exceptions import (
 )
 
 from cus_shared.errors import DomainError, FieldProblem
-from cus_shared.messages import negotiate_language, translate
+from cus_shared.i18n.language import current_language
+from cus_shared.messages import translate
+from cus_shared.web.security import SESSION_COOKIE, is_page_path
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,8 +56,10 @@ def _problem(
     key: str,
     params: Mapping[str, str | int] | None = None,
     problems: list[FieldProblem] | None = None,
-) -> Response[dict[str, Any]]:
-    language = negotiate_language(request.headers.get("accept-language"))
+) -> Response[Any]:
+    if is_page_path(request.url.path):
+        return _page_problem(request, status=status, key=key, params=params)
+    language = current_language()
     body: dict[str, Any] = {
         "type": f"urn:cus:problem:{key}",
         "title": translate(key, language, params),
@@ -74,6 +78,36 @@ def _problem(
         media_type=PROBLEM_MEDIA_TYPE,
         headers={"Content-Language": language},
     )
+
+
+def _page_problem(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    key: str,
+    params: Mapping[str, str | int] | None = None,
+) -> Response[Any]:
+    """Errors on pages: a login redirect when the session is missing or over, else an error
+    page in the person's language (never a JSON body in front of a person)."""
+    from litestar.response import Redirect
+
+    from cus_shared.web.pages import render
+
+    if status == 401:
+        expired = "?expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        if request.headers.get("hx-request"):
+            # HTMX swaps fragments; tell it to load the login page as a whole.
+            return Response(content=None, status_code=401, headers={"HX-Redirect": "/login"})
+        return Redirect(path=f"/login{expired}", status_code=303)
+    page = render(
+        request,
+        "shell/error.html",
+        title=translate(key, current_language(), params),
+        status_code=status,
+        status=status,
+        request_id=_request_id(request),
+    )
+    return page
 
 
 def _field_problem(entry: dict[str, Any]) -> FieldProblem:
@@ -96,18 +130,14 @@ def _field_problem(entry: dict[str, Any]) -> FieldProblem:
     return FieldProblem(field=field, key="field.invalid")
 
 
-def domain_error_handler(
-    request: Request[Any, Any, Any], exc: DomainError
-) -> Response[dict[str, Any]]:
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     """Domain errors carry their own status, key and field problems."""
     return _problem(
         request, status=exc.status_code, key=exc.key, params=exc.params, problems=exc.problems
     )
 
 
-def http_exception_handler(
-    request: Request[Any, Any, Any], exc: HTTPException
-) -> Response[dict[str, Any]]:
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """Framework errors: validation, malformed bodies, size limit, auth, unknown routes."""
     status = exc.status_code
     if isinstance(exc, ValidationException):
@@ -121,6 +151,8 @@ def http_exception_handler(
         )
     if isinstance(exc, NotAuthorizedException):
         return _problem(request, status=401, key="auth.required")
+    if status == 403 and "csrf" in str(exc.detail).lower():
+        return _problem(request, status=403, key="csrf.invalid")
     if status == 400 and (
         isinstance(exc.__cause__, SerializationException) or "json" in str(exc.detail).lower()
     ):
@@ -132,9 +164,7 @@ def http_exception_handler(
     return _problem(request, status=status, key=_STATUS_KEYS.get(status, "error"))
 
 
-def internal_error_handler(
-    request: Request[Any, Any, Any], exc: Exception
-) -> Response[dict[str, Any]]:
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Anything unexpected: logged by type only (the message may hold personal data)."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "-"

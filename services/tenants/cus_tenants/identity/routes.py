@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.principal import Principal
 from cus_shared.identity.roles import Role
-from cus_shared.identity.tokens import issue_token
-from cus_shared.settings import get_settings
 from cus_tenants.dependencies import provide_principal, provide_shared_session
 from cus_tenants.identity import service
 from cus_tenants.identity.schemas import (
@@ -41,14 +39,7 @@ class AuthController(Controller):
         self, session: NamedDependency[AsyncSession], data: JSONBody[LoginRequest]
     ) -> TokenResponse:
         """Exchange e-mail and password for a short-lived access token."""
-        user = await service.authenticate(session, data.email, data.password)
-        memberships, tenant_roles = await service.resolve_claims(session, user)
-        token, expires = issue_token(
-            get_settings().auth,
-            user_id=user.id,
-            memberships=memberships,
-            tenant_roles=tenant_roles,
-        )
+        token, expires = await service.sign_in(session, data.email, data.password)
         return TokenResponse(access_token=token, expires_at=expires)
 
     @get("/me")

@@ -26,6 +26,8 @@ from cus_shared.identity.passwords import (
 )
 from cus_shared.identity.principal import Membership as MembershipClaim
 from cus_shared.identity.roles import ALLOWED_SCOPES, CUS_STAFF_ROLES, Role, Scope
+from cus_shared.identity.tokens import issue_token
+from cus_shared.settings import get_settings
 from cus_tenants.agreements.models import Agreement
 from cus_tenants.agreements.service import members_on
 from cus_tenants.gminy.models import Gmina
@@ -158,3 +160,22 @@ async def resolve_claims(
         for teryt in gminy:
             tenant_roles.setdefault(teryt, set()).update(agreement_roles[agreement_id])
     return claims, {t: frozenset(r) for t, r in tenant_roles.items()}
+
+
+async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str, datetime]:
+    """Check the credentials and sign a token with the person's memberships, the gminy they
+    act in today and those gminy's names; the token and its expiry."""
+    user = await authenticate(session, email, password)
+    memberships, tenant_roles = await resolve_claims(session, user)
+    rows = await session.execute(
+        select(Gmina.teryt, Gmina.name).where(Gmina.teryt.in_(list(tenant_roles)))
+    )
+    names = dict(rows.tuples().all())
+    return issue_token(
+        get_settings().auth,
+        user_id=user.id,
+        memberships=memberships,
+        tenant_roles=tenant_roles,
+        display_name=user.display_name,
+        gmina_names=names,
+    )

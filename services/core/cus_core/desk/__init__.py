@@ -1,0 +1,1 @@
+"""The gmina desk: where CUS staff start, with what their role needs first."""

@@ -1,0 +1,74 @@
+"""Core's pages: each gmina's desk (the start page of CUS staff), the resident register, and
+the partner inbox. Every gmina page runs in that gmina's tenant session, like the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request, Response, Router, get
+from litestar.di import Provide
+from litestar.response import Redirect
+
+from cus_core.dependencies import provide_tenant, provide_tenant_session
+from cus_shared.errors import NotFoundError
+from cus_shared.identity.guards import principal_of
+from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
+from cus_shared.web.navigation import NavLink
+
+if TYPE_CHECKING:
+    from cus_shared.identity.principal import Principal
+    from cus_shared.web.navigation import PageContext
+
+
+@get("/gminy/switch", name="gmina-switch")
+async def switch_gmina(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The gmina switcher: go to the desk of the chosen gmina (404 when it is not theirs)."""
+    teryt = request.query_params.get("teryt", "")
+    if not principal_of(request).roles_in(teryt):
+        raise NotFoundError("not_found")
+    return Redirect(path=f"/gminy/{teryt}/", status_code=303)
+
+
+def build_pages() -> Router:
+    """All pages of core, with the same tenancy dependencies as its API."""
+    from cus_core.desk.pages import DeskPages, choose_gmina
+    from cus_core.partner_inbox.pages import partner_inbox
+    from cus_core.residents.pages import ResidentPages
+
+    return Router(
+        path="/",
+        route_handlers=[switch_gmina, choose_gmina, partner_inbox, DeskPages, ResidentPages],
+        dependencies={
+            "tenant": Provide(provide_tenant),
+            "db": Provide(provide_tenant_session),
+        },
+    )
+
+
+def navigation(context: PageContext) -> list[NavLink]:
+    """The desk and the register of the gmina shown (or of the only one); the partner inbox."""
+    links: list[NavLink] = []
+    principal = context.principal
+    teryt = context.teryt or (
+        next(iter(principal.tenant_roles)) if len(principal.tenant_roles) == 1 else None
+    )
+    if teryt and principal.roles_in(teryt) & CUS_STAFF_ROLES:
+        links.append(NavLink("Desk", f"/gminy/{teryt}/", active_prefix=f"/gminy/{teryt}/$"))
+        links.append(NavLink("Residents", f"/gminy/{teryt}/residents"))
+    elif principal.tenant_roles:
+        links.append(NavLink("My gminy", "/gminy/"))
+    if principal.has_role(Role.PARTNER_STAFF):
+        links.append(NavLink("Referrals inbox", "/partner/inbox"))
+    return links
+
+
+def start_page(principal: Principal) -> str | None:
+    """CUS staff start at their gmina's desk (or choose among several); partners at the inbox."""
+    gminy = [t for t, roles in principal.tenant_roles.items() if roles & CUS_STAFF_ROLES]
+    if len(gminy) == 1:
+        return f"/gminy/{gminy[0]}/"
+    if gminy:
+        return "/gminy/"
+    if principal.has_role(Role.PARTNER_STAFF):
+        return "/partner/inbox"
+    return None

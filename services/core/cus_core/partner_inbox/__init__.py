@@ -1,0 +1,1 @@
+"""The inbox of partner organisations' staff: referrals from every gmina they serve."""

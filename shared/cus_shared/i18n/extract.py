@@ -1,0 +1,141 @@
+"""Keep the gettext catalogues in step with the code: extract every translatable text of a
+package (Python and templates) and merge it into its ``.po`` file for each language.
+
+    .venv/bin/python -m cus_shared.i18n.extract          # update every package's catalogues
+    .venv/bin/python -m cus_shared.i18n.extract --check  # fail when a text is missing
+
+Translators then fill in the Polish and Ukrainian ``msgstr``; English texts are the msgids.
+The ``cus_errors`` domain (API message keys) is kept by hand and only checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from cus_shared.i18n.language import LANGUAGES
+
+ROOT = Path(__file__).resolve().parents[3]
+
+#: gettext calls in Python; NavLink's first argument is a msgid translated when shown.
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "NavLink": (1,), "N_": None}
+METHODS = [
+    ("**/templates/**.html", "jinja2"),
+    ("**.py", "python"),
+]
+JINJA_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One package's catalogue: where its sources are and where its ``.po`` files live."""
+
+    name: str
+    sources: Path
+    locale: Path
+
+
+def domains() -> list[Domain]:
+    """Every package with texts for people: the shell and each service."""
+    packages = [
+        ("cus_shared", ROOT / "shared" / "cus_shared" / "web", ROOT / "shared" / "cus_shared"),
+        ("cus_tenants", *(2 * (ROOT / "services" / "tenants" / "cus_tenants",))),
+        ("cus_core", *(2 * (ROOT / "services" / "core" / "cus_core",))),
+        ("cus_reporting", *(2 * (ROOT / "services" / "reporting" / "cus_reporting",))),
+    ]
+    return [Domain(name, sources, package / "locale") for name, sources, package in packages]
+
+
+def extract(domain: Domain) -> Catalog:
+    """The texts found in a package's sources."""
+    template = Catalog(project="CUS platform", version="0.1", domain=domain.name)
+    found = extract_from_dir(
+        str(domain.sources),
+        method_map=METHODS,
+        options_map=JINJA_OPTIONS,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    )
+    for filename, lineno, message, comments, context in found:
+        template.add(
+            message,
+            None,
+            [(filename, lineno)],
+            auto_comments=comments,
+            context=context,
+        )
+    return template
+
+
+def _po_path(domain: Domain, language: str) -> Path:
+    return domain.locale / language / "LC_MESSAGES" / f"{domain.name}.po"
+
+
+def update(domain: Domain) -> None:
+    """Merge the extracted texts into each language's ``.po`` (new ones untranslated)."""
+    template = extract(domain)
+    for language in LANGUAGES:
+        path = _po_path(domain, language)
+        if path.exists():
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=language, domain=domain.name)
+        else:
+            catalog = Catalog(locale=language, domain=domain.name, project="CUS platform")
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as target:
+            write_po(target, catalog, width=100, omit_header=False, include_previous=False)
+        print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+
+
+def missing(domain: Domain) -> list[str]:
+    """Texts of the sources without a Polish or Ukrainian translation (English is the msgid)."""
+    template = extract(domain)
+    problems: list[str] = []
+    for language in ("pl", "uk"):
+        path = _po_path(domain, language)
+        if not path.exists():
+            problems.append(f"{path.relative_to(ROOT)}: missing")
+            continue
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language, domain=domain.name)
+        for message in template:
+            if not message.id:
+                continue
+            entry = catalog.get(message.id, context=message.context)
+            translated = (
+                entry is not None
+                and not entry.fuzzy
+                and (all(entry.string) if isinstance(entry.string, tuple) else bool(entry.string))
+            )
+            if not translated:
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                problems.append(f"{domain.name} [{language}]: {msgid!r}")
+    return problems
+
+
+def main() -> int:
+    """Update the catalogues, or with --check list what is not translated."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report untranslated texts")
+    args = parser.parse_args()
+    if args.check:
+        problems = [p for d in domains() for p in missing(d)]
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
+    for domain in domains():
+        update(domain)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

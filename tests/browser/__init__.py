@@ -1,0 +1,1 @@
+"""Browser tests: a real server, headless Chromium (Playwright) and axe-core checks."""
