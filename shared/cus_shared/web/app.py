@@ -19,7 +19,6 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.security.jwt import Token
 from sqlalchemy import text
@@ -204,7 +203,7 @@ def create_app(
         lifespan=[lifespan],
         on_app_init=[auth.on_app_init, _shell_middleware_outermost],
         middleware=[flash_session.middleware],
-        plugins=[OpenTelemetryPlugin(otel), FlashPlugin(FlashConfig(template_config=templates))],
+        plugins=[OpenTelemetryPlugin(otel)],
         template_config=templates,
         csrf_config=csrf,
         before_send=[_renew_page_session(settings)],

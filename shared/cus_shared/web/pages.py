@@ -78,10 +78,20 @@ def render(
             "nav": navigation_for(shell) if shell else [],
             "current_path": request.url.path,
             "errors": errors,
+            "flashes": _take_flashes(request),
             **context,
         },
         headers={"Content-Language": current_language()},
     )
+
+
+def _take_flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
+    # Pages outside any route (404 from the router) run without the session middleware.
+    session = request.scope.get("session")
+    if not isinstance(session, dict):
+        return []
+    taken: list[dict[str, str]] = session.pop("_messages", [])
+    return taken
 
 
 def notify(request: Request[Any, Any, Any], message: str, category: str = "success") -> None:
