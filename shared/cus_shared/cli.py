@@ -97,6 +97,11 @@ def demo(
 
     asyncio.run(seed())
     if serve_after:
+        settings = get_settings()
+        console.print(
+            f"Otwórz http://{settings.host}:{port or settings.port}/ i zaloguj się jednym z kont "
+            "demonstracyjnych powyżej. / Open the address and log in with a demo account above."
+        )
         _serve(list(discover()), None, port)
 
 

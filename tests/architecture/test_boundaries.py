@@ -29,11 +29,18 @@ def test_import_contracts_hold() -> None:
     assert "Contracts: 2 kept, 0 broken" in result.stdout
 
 
+def _is_tenant_route(route: HTTPRoute) -> bool:
+    """Core's API, and every page about one gmina (its path names the gmina)."""
+    return route.path.startswith("/api/core") or (
+        route.path.startswith("/gminy/{teryt") and route.path != "/gminy/switch"
+    )
+
+
 def test_every_core_route_is_tenant_bound_and_audited(app: Litestar) -> None:
-    """A core route without the tenant session or the audit marker fails this test."""
+    """A core route or gmina page without the tenant session or the audit marker fails."""
     checked = 0
     for route in app.routes:
-        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api/core"):
+        if not isinstance(route, HTTPRoute) or not _is_tenant_route(route):
             continue
         assert "{teryt" in route.path_format or "{teryt" in route.path, route.path
         for handler in route.route_handlers:
@@ -47,7 +54,7 @@ def test_every_core_route_is_tenant_bound_and_audited(app: Litestar) -> None:
             assert opt.get("tenant_scoped") and opt.get("audited"), (route.path, handler.name)
             assert handler.resolve_guards(), (route.path, handler.name)
             checked += 1
-    assert checked >= 6
+    assert checked >= 7
 
 
 def test_search_criteria_never_travel_in_urls(app: Litestar) -> None:
@@ -58,3 +65,19 @@ def test_search_criteria_never_travel_in_urls(app: Litestar) -> None:
         for handler in route.route_handlers:
             names = set(handler.parsed_fn_signature.parameters)
             assert not names & {"q", "name", "pesel", "query", "search"}, route.path
+
+
+#: Pages anyone may open without logging in.
+PUBLIC_PAGES = {"/login", "/logout", "/language", "/accessibility"}
+
+
+def test_only_known_pages_are_public(app: Litestar) -> None:
+    """A page that skips authentication by mistake fails this test."""
+    public = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(("/api/", "/schema")):
+            continue
+        for handler in route.route_handlers:
+            if handler.opt.get("exclude_from_auth"):
+                public.add(route.path)
+    assert public - {"/health", "/ready"} == PUBLIC_PAGES

@@ -139,4 +139,38 @@ async def seed_demo(settings: Settings) -> None:
                         ],
                     ),
                 )
-        console.print(f"demo users ready (password for all: {DEMO_PASSWORD})")
+        _print_accounts()
+
+
+#: What each demo account does, in the language of the people who will try the demo.
+_ROLE_DESCRIPTIONS = {
+    Role.OPERATOR: "operator platformy: gminy, porozumienia, użytkownicy",
+    Role.DIRECTOR: "dyrektor CUS",
+    Role.OUS: "organizator usług społecznych (OUS)",
+    Role.KIPUS: "koordynator indywidualnych planów (KIPUS)",
+    Role.OSL: "organizator społeczności lokalnej (OSL)",
+    Role.SOCIAL_ASSISTANCE_ORGANISER: "organizator pomocy społecznej",
+    Role.PARTNER_STAFF: "pracownik partnera (spółdzielnia socjalna)",
+    Role.ROPS_SUPERVISOR: "nadzór regionalny ROPS (wielkopolskie)",
+}
+
+
+def _print_accounts() -> None:
+    """The demo accounts, so that a person can log in without reading any documentation."""
+    from rich.table import Table
+
+    names = dict(DEMO_GMINY)
+    table = Table(title=f"Konta demonstracyjne — hasło dla wszystkich: {DEMO_PASSWORD}")
+    table.add_column("e-mail", no_wrap=True)
+    table.add_column("rola")
+    table.add_column("zakres")
+    for user in DEMO_USERS:
+        scope = {
+            Scope.GMINA: names.get(user.scope_id, user.scope_id),
+            Scope.AGREEMENT: "3 gminy porozumienia",
+            Scope.PLATFORM: "cała platforma",
+            Scope.REGION: "województwo wielkopolskie",
+            Scope.PARTNER: user.scope_id,
+        }[user.scope]
+        table.add_row(user.email, _ROLE_DESCRIPTIONS[user.role], scope)
+    console.print(table)

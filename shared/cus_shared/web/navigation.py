@@ -43,10 +43,14 @@ class NavLink:
 
     def is_current(self, path: str) -> bool:
         """Whether the page shown belongs to this link."""
+        # Litestar serves "/gminy/X/" and "/gminy/X" alike and reports the latter.
+        path = path.rstrip("/") or "/"
         prefix = self.active_prefix or self.href
         if prefix.endswith("$"):
-            return path == prefix[:-1]
-        return path == self.href or (prefix != "/" and path.startswith(prefix))
+            return path == (prefix[:-1].rstrip("/") or "/")
+        return path == (self.href.rstrip("/") or "/") or (
+            prefix != "/" and path.startswith(prefix.rstrip("/"))
+        )
 
 
 def navigation_for(context: PageContext) -> list[NavLink]:
