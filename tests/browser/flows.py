@@ -22,7 +22,8 @@ async def focused(page: Page) -> str:
         """() => {
             const el = document.activeElement;
             if (!el) return '';
-            return el.id ? '#' + el.id : (el.tagName.toLowerCase() + ':' + (el.textContent || '').trim());
+            const text = (el.textContent || '').trim();
+            return el.id ? '#' + el.id : el.tagName.toLowerCase() + ':' + text;
         }"""
     )
     return description
