@@ -3,6 +3,7 @@
 
     python3 dev.py demo    # the platform with a demo partner CUS (embedded PostgreSQL)
     python3 dev.py test    # lint, format check, type check, import contracts, tests
+    python3 dev.py i18n    # update the gettext catalogues from code and templates (--check)
 
 Only Python 3.11+ is needed: dependencies come from requirements.lock (pinned), PostgreSQL
 from the pgserver wheel when no database URL is configured. For the browser tests, `test`
@@ -138,7 +139,7 @@ def task_test(extra: list[str]) -> int:
 
 def main() -> int:
     """Dispatch a task."""
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "cus", "bench"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "cus", "bench", "i18n"}:
         print(__doc__)
         return 2
     task, extra = sys.argv[1], sys.argv[2:]
@@ -147,6 +148,8 @@ def main() -> int:
         return task_test(extra)
     if task == "demo":
         return run(str(BIN / "cus"), "demo", *extra)
+    if task == "i18n":
+        return run(str(BIN / "python"), "-m", "cus_shared.i18n.extract", *extra)
     if task == "bench":
         return run(str(BIN / "python"), "-m", "benchmarks.tenancy", *extra)
     return run(str(BIN / "cus"), *extra)

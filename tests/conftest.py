@@ -3,16 +3,18 @@ database per run migrated with the real migrations, two provisioned gminy and th
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -123,25 +125,59 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def app(platform: Platform) -> Litestar:
-    """All three services in one app, as in the embedded default."""
+async def app(platform: Platform) -> AsyncIterator[Litestar]:
+    """All three services in one app, as in the embedded default, started once (lifespan) in
+    the session's event loop: every client of the tests speaks to this one running app, so
+    its connection pool only ever serves one loop."""
     from cus_shared.plugins import discover
     from cus_shared.web.app import create_app
 
-    return create_app(list(discover()), settings=platform.settings)
+    application = create_app(list(discover()), settings=platform.settings)
+    async with running(application):
+        yield application
+
+
+@asynccontextmanager
+async def running(application: Litestar) -> AsyncIterator[None]:
+    """Start and stop an ASGI app's lifespan in a task of its own, as a server does (the
+    fixture's setup and teardown run in different tasks, which anyio's scopes refuse)."""
+    inbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def receive() -> dict[str, str]:
+        return await inbox.get()
+
+    async def send(message: dict[str, Any]) -> None:
+        await outbox.put(message)
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    task = asyncio.create_task(application(scope, receive, send))  # type: ignore[arg-type]
+    await inbox.put({"type": "lifespan.startup"})
+    started = await outbox.get()
+    assert started["type"] == "lifespan.startup.complete", started
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        stopped = await outbox.get()
+        assert stopped["type"] == "lifespan.shutdown.complete", stopped
+        await task
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    """An HTTP client speaking to the app in process (lifespan included)."""
-    async with AsyncTestClient(app=app) as test_client:
-        yield test_client
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking to the app in process."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", follow_redirects=True
+    ) as http:
+        yield http
 
 
 _tokens: dict[str, str] = {}
 
 
-async def login(client: AsyncTestClient[Litestar], email: str) -> dict[str, str]:
+async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
     """Authorization headers for a test user (tokens cached per session)."""
     if email not in _tokens:
         response = await client.post(

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from tests.conftest import PASSWORD
 
@@ -20,7 +19,7 @@ _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 class PageSession:
     """One browser: its cookies and the CSRF token of the last page that had a form."""
 
-    def __init__(self, client: AsyncTestClient[Litestar]) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
         self.csrf = ""
 
@@ -54,10 +53,11 @@ class PageSession:
 
 @asynccontextmanager
 async def browser_session(app: Litestar, email: str | None = None) -> AsyncIterator[PageSession]:
-    """A fresh browser-like client over HTTPS (the session cookie is Secure), logged in as
-    ``email`` when given."""
-    async with AsyncTestClient(app=app, base_url="https://cus.test") as client:
-        client.follow_redirects = False  # tests look at each redirect, as a browser's log would
+    """A fresh browser-like client (its own cookies) over HTTPS (the session cookie is Secure)
+    to the session's running app, logged in as ``email`` when given. Redirects are not
+    followed: tests look at each, as a browser's network log would show them."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://cus.test") as client:
         session = PageSession(client)
         if email:
             response = await session.login(email)

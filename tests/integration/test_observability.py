@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import httpx
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_spans_have_tenant_and_no_personal_data(
-    client: AsyncTestClient[Litestar], capsys: pytest.CaptureFixture[str]
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)

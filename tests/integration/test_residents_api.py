@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
 from cus_shared.identifiers.pesel import make_pesel
@@ -15,7 +14,7 @@ from tests.conftest import GMINA_A, Platform, count_rows, login
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 BASE = f"/api/core/gminy/{GMINA_A}/residents"
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
 from tests.conftest import GMINA_A, GMINA_B, PASSWORD, Platform, login
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 
 async def test_operator_registers_and_provisions_a_gmina(

@@ -9,12 +9,11 @@ import jwt
 import pytest
 from litestar import Litestar
 from litestar.security.jwt import Token
-from litestar.testing import AsyncTestClient
 
 from cus_shared.identity.tokens import ALGORITHM
 from cus_shared.settings import get_settings
 from cus_shared.web.security import CONTENT_SECURITY_POLICY, SESSION_COOKIE
-from tests.conftest import GMINA_A
+from tests.conftest import GMINA_A, PASSWORD
 from tests.pages import browser_session, text_of
 
 
@@ -97,9 +96,20 @@ async def test_api_ignores_the_session_cookie(app: Litestar) -> None:
 
 async def test_pages_without_session_redirect_to_login(app: Litestar) -> None:
     async with browser_session(app) as browser:
-        response = await browser.get(f"/gminy/{GMINA_A}/")
-    assert response.status_code == 303
-    assert response.headers["location"] == "/login"
+        response = await browser.get(f"/gminy/{GMINA_A}/residents")
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/login?next=%2Fgminy%2F{GMINA_A}%2Fresidents"
+        # After logging in, the person is back where they were going.
+        await browser.get(response.headers["location"])
+        login = await browser.submit(
+            "/login",
+            {
+                "email": "kipus.a@test.local",
+                "password": PASSWORD,
+                "next": f"/gminy/{GMINA_A}/residents",
+            },
+        )
+        assert login.headers["location"] == f"/gminy/{GMINA_A}/residents"
 
 
 async def test_expired_session_says_so_after_redirect(app: Litestar) -> None:
@@ -115,10 +125,10 @@ async def test_expired_session_says_so_after_redirect(app: Litestar) -> None:
         settings.auth.secret.get_secret_value(),
         algorithm=ALGORITHM,
     )
-    async with AsyncTestClient(app=app, base_url="https://cus.test") as client:
-        client.cookies.set(SESSION_COOKIE, f"Bearer {expired}")
-        response = await client.get("/", follow_redirects=True)
-    assert str(response.url).endswith("/login?expired=1")
+    async with browser_session(app) as browser:
+        browser.client.cookies.set(SESSION_COOKIE, f"Bearer {expired}")
+        response = await browser.client.get("/", follow_redirects=True)
+    assert str(response.url).endswith("/login?expired=1")  # "/" is not worth returning to
     assert "Sesja wygasła" in text_of(response)
 
 
@@ -145,9 +155,9 @@ async def test_session_is_renewed_while_in_use(app: Litestar) -> None:
         jti="aging",
         extras={"mem": [["region", "30", "rops_supervisor"]], "auth_time": int(now.timestamp())},
     ).encode(settings.auth.secret.get_secret_value(), ALGORITHM)
-    async with AsyncTestClient(app=app, base_url="https://cus.test") as client:
-        client.cookies.set(SESSION_COOKIE, f"Bearer {aging}")
-        response = await client.get("/reports")
+    async with browser_session(app) as browser:
+        browser.client.cookies.set(SESSION_COOKIE, f"Bearer {aging}")
+        response = await browser.client.get("/reports")
     assert response.status_code == 200
     renewed = [c for c in response.headers.get_list("set-cookie") if SESSION_COOKIE in c]
     assert renewed and aging not in renewed[0]
@@ -167,9 +177,9 @@ async def test_session_has_an_absolute_end(app: Litestar) -> None:
             "auth_time": int(long_ago.timestamp()),
         },
     ).encode(settings.auth.secret.get_secret_value(), ALGORITHM)
-    async with AsyncTestClient(app=app, base_url="https://cus.test") as client:
-        client.cookies.set(SESSION_COOKIE, f"Bearer {old}")
-        response = await client.get("/reports")
+    async with browser_session(app) as browser:
+        browser.client.cookies.set(SESSION_COOKIE, f"Bearer {old}")
+        response = await browser.client.get("/reports")
     # Still valid for its last minute, but never renewed past the absolute end.
     assert response.status_code == 200
     assert not [c for c in response.headers.get_list("set-cookie") if SESSION_COOKIE in c]

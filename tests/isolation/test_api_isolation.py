@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from tests.conftest import GMINA_A, GMINA_B, GMINA_C, Platform, count_rows, login
 
 pytestmark = [pytest.mark.isolation, pytest.mark.asyncio(loop_scope="session")]
 
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 
 async def _resident(client: Client, teryt: str, email: str, family: str) -> dict[str, Any]:

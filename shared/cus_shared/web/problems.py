@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import traceback
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import structlog
 from litestar import MediaType, Response
@@ -94,11 +95,17 @@ def _page_problem(
     from cus_shared.web.pages import render
 
     if status == 401:
-        expired = "?expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        query: dict[str, str] = {}
+        if request.cookies.get(SESSION_COOKIE):
+            query["expired"] = "1"
+        if request.method == "GET" and request.url.path != "/":
+            # Back to the same page after logging in (paths hold ids, never personal data).
+            query["next"] = request.url.path
+        target = "/login" + (f"?{urlencode(query)}" if query else "")
         if request.headers.get("hx-request"):
             # HTMX swaps fragments; tell it to load the login page as a whole.
-            return Response(content=None, status_code=401, headers={"HX-Redirect": "/login"})
-        return Redirect(path=f"/login{expired}", status_code=303)
+            return Response(content=None, status_code=401, headers={"HX-Redirect": target})
+        return Redirect(path=target, status_code=303)
     page = render(
         request,
         "shell/error.html",

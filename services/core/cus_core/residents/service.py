@@ -27,6 +27,7 @@ from cus_shared.errors import ConflictError, FieldProblem, InputError, NotFoundE
 from cus_shared.identifiers.pesel import PeselError, parse_pesel
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
     from uuid import UUID
 
@@ -154,6 +155,13 @@ async def read_resident(db: TenantSession, resident_id: UUID) -> ResidentRead:
     return _to_read(resident, members)
 
 
+async def read_for_edit(db: TenantSession, resident_id: UUID) -> ResidentRead:
+    """One resident without their household (an edit form shows no one else); audited."""
+    resident = await _load(db, resident_id)
+    await record_access(db, AuditAction.READ, ENTITY, [resident.id])
+    return _to_read(resident, [])
+
+
 async def update_resident(
     db: TenantSession, resident_id: UUID, data: ResidentUpdate
 ) -> ResidentRead:
@@ -253,3 +261,40 @@ async def ensure_exists(db: TenantSession, resident_id: UUID) -> None:
     exists = await db.session.scalar(select(Resident.id).where(Resident.id == resident_id))
     if exists is None:
         raise NotFoundError("not_found")
+
+
+async def summaries_of(db: TenantSession, ids: Sequence[UUID]) -> list[ResidentSummary]:
+    """Rows for the given residents in the given order (unknown ids left out); every row
+    shown is audited as a list access."""
+    if not ids:
+        return []
+    rows = {r.id: r for r in await db.session.scalars(select(Resident).where(Resident.id.in_(ids)))}
+    found = [rows[i] for i in ids if i in rows]
+    if found:
+        await record_access(db, AuditAction.LIST, ENTITY, [r.id for r in found])
+    return _summaries(found)
+
+
+async def register_totals(db: TenantSession, *, since: datetime) -> tuple[int, int]:
+    """How many residents the register holds, and how many were registered since a moment
+    (counts only: no personal data, nothing to audit)."""
+    row = (
+        await db.session.execute(
+            select(func.count(), func.count().filter(Resident.created_at >= since)).select_from(
+                Resident
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def recently_registered(db: TenantSession, *, limit: int) -> list[ResidentSummary]:
+    """The residents registered last, newest first; audited as a list access."""
+    rows = list(
+        await db.session.scalars(
+            select(Resident).order_by(Resident.created_at.desc(), Resident.id).limit(limit)
+        )
+    )
+    if rows:
+        await record_access(db, AuditAction.LIST, ENTITY, [r.id for r in rows])
+    return _summaries(rows)
