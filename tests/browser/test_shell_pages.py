@@ -138,4 +138,4 @@ async def test_logout_forgets_the_session(page: Page, live_server: str) -> None:
     assert page.url == f"{live_server}/login"
     assert "Wylogowano." in await page.inner_text(".flashes")
     await page.goto(f"{live_server}/reports")
-    assert page.url == f"{live_server}/login"
+    assert page.url == f"{live_server}/login?next=%2Freports"

@@ -71,3 +71,23 @@ def test_dates_and_money_in_polish_formats() -> None:
     assert format_money(Decimal("1234567.5")) == "1\xa0234\xa0567,50\xa0zł"
     assert format_money(123456, grosze=True) == "1\xa0234,56\xa0zł"
     assert format_date(None) == "" and format_money(None) == ""
+
+
+def test_a_text_has_one_translation_across_services() -> None:
+    """The services' catalogues are merged: the same English text translated two ways in two
+    services would show one of them at random. Use a more precise English text instead."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    clashes: list[str] = []
+    for domain in domains():
+        for language in ("pl", "uk"):
+            path = domain.locale / language / "LC_MESSAGES" / f"{domain.name}.po"
+            with path.open("rb") as source:
+                for message in read_po(source, locale=language):
+                    if not message.id or not message.string:
+                        continue
+                    key = (language, str(message.id))
+                    translation = str(message.string)
+                    earlier = seen.setdefault(key, (domain.name, translation))
+                    if earlier[1] != translation:
+                        clashes.append(f"{key}: {earlier} vs {domain.name} {translation!r}")
+    assert clashes == []

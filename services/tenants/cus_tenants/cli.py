@@ -14,13 +14,11 @@ from rich.table import Table
 from cus_shared.cli_support import admin_database, run
 from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
 from cus_shared.errors import DomainError
-from cus_shared.identifiers.teryt import parse_teryt
 from cus_shared.messages import translate
 from cus_shared.plugins import migration_tree
 from cus_shared.tenancy import open_service_session
 from cus_tenants.gminy import service
 from cus_tenants.provisioning.fleet import FleetReport, migrate_fleet
-from cus_tenants.provisioning.tenant import provision_tenant
 
 console = Console(stderr=True)
 
@@ -40,17 +38,9 @@ def build_cli() -> typer.Typer:
 
         async def go() -> None:
             async with admin_database() as db:
-                async with open_service_session(
-                    db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-                ) as session:
-                    await service.register_gmina(session, teryt, name)
-                result = await provision_tenant(
-                    db.admin_engine,
-                    migration_tree("tenant"),
-                    parse_teryt(teryt),
-                    app_role=db.settings.database.app_role,
-                )
-                console.print(f"gmina {teryt} provisioned at revision {result.after}")
+                gmina = await service.register_and_provision(db, teryt, name)
+                revision = gmina.schema_revision
+                console.print(f"gmina {gmina.teryt} provisioned at revision {revision}")
 
         _run_domain(go())
 

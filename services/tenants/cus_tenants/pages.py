@@ -1,25 +1,105 @@
 """The tenants service's pages: logging in and out, and the operator's administration of
-gminy, agreements and users."""
+gminy, agreements and users. Also what those pages share: names of roles, scopes and
+statuses as people read them, and field problems of the API moved onto a form's fields."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from litestar import Router
+from pydantic import ValidationError
 
-from cus_shared.identity.roles import Role
+from cus_shared.errors import DomainError, FieldProblem
+from cus_shared.identity.roles import Role, Scope
+from cus_shared.web.forms import form_errors, problems_from_validation
 from cus_shared.web.navigation import NavLink
+from cus_tenants.gminy.models import GminaStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cus_shared.identity.principal import Principal
+    from cus_shared.web.forms import FormErrors
     from cus_shared.web.navigation import PageContext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark an English msgid for extraction; it is translated when shown."""
+    return message
+
+
+#: Roles as people read them (English msgids, translated in the templates).
+ROLE_LABELS: dict[str, str] = {
+    Role.DIRECTOR.value: N_("CUS director"),
+    Role.OUS.value: N_("Social services organiser (OUS)"),
+    Role.KIPUS.value: N_("Coordinator of individual plans (KIPUS)"),
+    Role.OSL.value: N_("Community organiser (OSL)"),
+    Role.SOCIAL_ASSISTANCE_ORGANISER.value: N_("Social assistance organiser"),
+    Role.PARTNER_STAFF.value: N_("Partner organisation staff"),
+    Role.ROPS_SUPERVISOR.value: N_("ROPS supervisor"),
+    Role.OPERATOR.value: N_("Platform operator"),
+}
+
+#: What a role is held in.
+SCOPE_LABELS: dict[str, str] = {
+    Scope.GMINA.value: N_("Gmina"),
+    Scope.AGREEMENT.value: N_("Inter-municipal agreement"),
+    Scope.PARTNER.value: N_("Partner organisation"),
+    Scope.REGION.value: N_("Region (voivodeship)"),
+    Scope.PLATFORM.value: N_("Whole platform"),
+}
+
+#: A gmina's lifecycle.
+STATUS_LABELS: dict[str, str] = {
+    GminaStatus.PROVISIONING.value: N_("Being provisioned"),
+    GminaStatus.ACTIVE.value: N_("Active"),
+    GminaStatus.SUSPENDED.value: N_("Suspended"),
+}
+
+#: Kinds of gmina by the last digit of the TERYT code.
+GMINA_TYPE_LABELS: dict[str, str] = {
+    "1": N_("Urban gmina"),
+    "2": N_("Rural gmina"),
+    "3": N_("Urban-rural gmina"),
+}
+
+
+def errors_on_form(
+    error: DomainError | ValidationError,
+    field_of: Callable[[FieldProblem], FieldProblem | None] = lambda p: p,
+) -> FormErrors:
+    """The API's problems (pydantic's or the service's) as messages next to a form's fields.
+
+    ``field_of`` moves a problem onto the form's field (the API's ``members[0].teryt`` is the
+    form's ``members``) or drops it (None); a message repeated for one field is shown once.
+    """
+    if isinstance(error, DomainError) and not error.problems:
+        return form_errors(error)
+    if isinstance(error, ValidationError):
+        found = problems_from_validation(error)
+    else:
+        found = error.problems
+    moved: list[FieldProblem] = []
+    for problem in found:
+        target = field_of(problem)
+        if target is not None and target not in moved:
+            moved.append(target)
+    return form_errors(moved)
+
+
+def error_status(error: DomainError | ValidationError) -> int:
+    """The status of a form answered with its problems: the service's, or 422 for rules of the
+    input's shape (the page is whole; what was typed breaks a rule)."""
+    return error.status_code if isinstance(error, DomainError) else 422
 
 
 def build_pages() -> Router:
     """All pages of the tenants service."""
-    from cus_tenants.identity.pages import LoginPages
+    from cus_tenants.agreements.pages import AgreementPages
+    from cus_tenants.gminy.pages import GminaPages
+    from cus_tenants.identity.pages import LoginPages, UserPages
 
-    return Router(path="/", route_handlers=[LoginPages])
+    return Router(path="/", route_handlers=[LoginPages, GminaPages, AgreementPages, UserPages])
 
 
 def navigation(context: PageContext) -> list[NavLink]:

@@ -11,6 +11,7 @@ The ``cus_errors`` domain (API message keys) is kept by hand and only checked.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,10 +91,21 @@ def update(domain: Domain) -> None:
             catalog = Catalog(locale=language, domain=domain.name, project="CUS platform")
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=100, omit_header=False, include_previous=False)
+        if path.exists() and _without_dates(path.read_bytes()) == _without_dates(buffer.getvalue()):
+            continue  # only the header's dates would change: leave the file alone
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as target:
-            write_po(target, catalog, width=100, omit_header=False, include_previous=False)
+        path.write_bytes(buffer.getvalue())
         print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+
+
+def _without_dates(po: bytes) -> bytes:
+    return b"\n".join(
+        line
+        for line in po.splitlines()
+        if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))
+    )
 
 
 def missing(domain: Domain) -> list[str]:

@@ -114,3 +114,25 @@ async def members_on(
     for agreement_id, teryt in rows:
         found.setdefault(agreement_id, []).append(teryt)
     return found
+
+
+async def memberships_of_gmina(
+    session: AsyncSession, teryt: str
+) -> list[tuple[Agreement, AgreementMember]]:
+    """Every membership period of a gmina, with its agreement, oldest first."""
+    rows = await session.execute(
+        select(Agreement, AgreementMember)
+        .join(AgreementMember, AgreementMember.agreement_id == Agreement.id)
+        .where(AgreementMember.teryt == teryt)
+        .order_by(AgreementMember.joined_on, Agreement.name)
+    )
+    return list(rows.tuples().all())
+
+
+async def agreement_names(session: AsyncSession, agreement_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """Names of agreements by id (unknown ids are left out)."""
+    ids = list(set(agreement_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(select(Agreement.id, Agreement.name).where(Agreement.id.in_(ids)))
+    return dict(rows.tuples().all())

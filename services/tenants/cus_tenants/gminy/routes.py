@@ -9,17 +9,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
 from cus_shared.database.runtime import Database
-from cus_shared.identifiers.teryt import parse_teryt
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.roles import Role
-from cus_shared.plugins import migration_tree
-from cus_shared.tenancy import open_service_session
 from cus_tenants.dependencies import provide_database, provide_shared_session
 from cus_tenants.gminy import service
 from cus_tenants.gminy.schemas import GminaCreate, GminaPage, GminaRead
-from cus_tenants.provisioning.tenant import provision_tenant
 
 operators_only = [require_roles(Role.OPERATOR)]
 
@@ -37,22 +32,8 @@ class GminaController(Controller):
     @post("/", guards=operators_only, status_code=201)
     async def create(self, data: JSONBody[GminaCreate], db: NamedDependency[Database]) -> GminaRead:
         """Register a gmina and provision its schema, role and tables (idempotent)."""
-        async with open_service_session(
-            db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-        ) as session:
-            gmina = await service.register_gmina(session, data.teryt, data.name)
-            teryt = gmina.teryt
-        await provision_tenant(
-            db.admin_engine,
-            migration_tree("tenant"),
-            parse_teryt(teryt),
-            app_role=db.settings.database.app_role,
-            lock_timeout_ms=db.settings.database.lock_timeout_ms,
-        )
-        async with open_service_session(
-            db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-        ) as session:
-            return GminaRead.model_validate(await service.get_gmina(session, teryt))
+        gmina = await service.register_and_provision(db, data.teryt, data.name)
+        return GminaRead.model_validate(gmina)
 
     @get("/")
     async def list_gminy(
@@ -95,18 +76,4 @@ class GminaController(Controller):
     @post("/{teryt:str}/migrate", guards=operators_only, status_code=200)
     async def migrate(self, teryt: FromPath[str], db: NamedDependency[Database]) -> GminaRead:
         """Bring one gmina's schema to the head of the tenant tree."""
-        async with open_service_session(
-            db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-        ) as session:
-            code = (await service.get_gmina(session, teryt)).teryt
-        await provision_tenant(
-            db.admin_engine,
-            migration_tree("tenant"),
-            parse_teryt(code),
-            app_role=db.settings.database.app_role,
-            lock_timeout_ms=db.settings.database.lock_timeout_ms,
-        )
-        async with open_service_session(
-            db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
-        ) as session:
-            return GminaRead.model_validate(await service.get_gmina(session, code))
+        return GminaRead.model_validate(await service.provision_registered(db, teryt))

@@ -1,25 +1,41 @@
-"""Pages of logging in and out. The session is the same signed token the API uses, kept in
-an HttpOnly cookie (see cus_shared.web.security)."""
+"""Pages of logging in and out, and the operator's pages of users and their roles. The
+session is the same signed token the API uses, kept in an HttpOnly cookie (see
+cus_shared.web.security)."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cus_shared.errors import AuthenticationError
+from cus_shared.errors import AuthenticationError, DomainError, FieldProblem, NotFoundError
 from cus_shared.i18n.language import gettext as _
+from cus_shared.identifiers.teryt import VOIVODESHIPS
+from cus_shared.identity.guards import require_roles
+from cus_shared.identity.passwords import MIN_PASSWORD_LENGTH
+from cus_shared.identity.roles import Role, Scope
 from cus_shared.settings import Settings
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, form_errors, nest, parse_form, read_form
 from cus_shared.web.pages import notify, principal_or_none, render, safe_next
 from cus_shared.web.security import expired_session_cookie, session_cookie
+from cus_tenants.agreements import service as agreements
 from cus_tenants.dependencies import provide_shared_session
+from cus_tenants.gminy import service as gminy
 from cus_tenants.identity import service
-from cus_tenants.identity.schemas import LoginRequest
+from cus_tenants.identity.schemas import LoginRequest, UserCreate
+from cus_tenants.pages import ROLE_LABELS, SCOPE_LABELS, error_status, errors_on_form
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cus_tenants.identity.models import Membership
 
 
 def _login_page(
@@ -85,3 +101,145 @@ class LoginPages(Controller):
         settings: Settings = request.app.state.settings
         notify(request, _("You have been logged out."), "info")
         return Redirect(path="/login", status_code=303, cookies=[expired_session_cookie(settings)])
+
+
+_USER_FIELDS = ("email", "display_name", "password", "role", "scope", "scope_id")
+#: The API names the one membership of the form ``memberships.0.role`` (pydantic) or
+#: ``memberships[0].scope_id`` (the service); the form calls it ``role``, ``scope_id``.
+_MEMBERSHIP_FIELD = re.compile(r"^memberships(?:\.0|\[0\])(?:\.(?P<part>\w+))?$")
+
+
+def _user_form_field(problem: FieldProblem) -> FieldProblem:
+    """The form's field for a problem the API reports about a user."""
+    found = _MEMBERSHIP_FIELD.match(problem.field)
+    if found is None:
+        return problem
+    if found["part"] is None:
+        # "This role cannot be held in this scope": shown at the scope, with both named as
+        # people read them rather than by their codes.
+        params = dict(problem.params)
+        if str(params.get("role")) in ROLE_LABELS:
+            params["role"] = _(ROLE_LABELS[str(params["role"])])
+        if str(params.get("scope")) in SCOPE_LABELS:
+            params["scope"] = _(SCOPE_LABELS[str(params["scope"])])
+        return FieldProblem(field="scope", key=problem.key, params=params)
+    return FieldProblem(field=found["part"], key=problem.key, params=problem.params)
+
+
+async def scope_names(session: AsyncSession, memberships: Iterable[Membership]) -> dict[str, str]:
+    """What each membership's scope is called (gmina and agreement names, voivodeships),
+    keyed ``scope:scope_id``; a scope without a name here is shown by its id."""
+    held = list(memberships)
+    named: dict[str, str] = {}
+    teryts = [m.scope_id for m in held if m.scope == Scope.GMINA.value]
+    for teryt, name in (await gminy.gmina_names(session, teryts)).items():
+        named[f"gmina:{teryt}"] = f"{name} ({teryt})"
+    ids: list[UUID] = []
+    for m in held:
+        if m.scope == Scope.AGREEMENT.value:
+            try:
+                ids.append(UUID(m.scope_id))
+            except ValueError:
+                continue
+    for agreement_id, name in (await agreements.agreement_names(session, ids)).items():
+        named[f"agreement:{agreement_id}"] = name
+    for m in held:
+        if m.scope == Scope.REGION.value and m.scope_id in VOIVODESHIPS:
+            named[f"region:{m.scope_id}"] = f"{VOIVODESHIPS[m.scope_id]} ({m.scope_id})"
+    return named
+
+
+def _new_user_page(
+    request: Request[Any, Any, Any],
+    values: dict[str, str],
+    *,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "tenants/users/new.html",
+        title=_("Create a user"),
+        errors=errors,
+        status_code=status_code,
+        # What was typed comes back, except the password.
+        values={**values, "password": ""},
+        role_labels=ROLE_LABELS,
+        scope_labels=SCOPE_LABELS,
+        min_password=MIN_PASSWORD_LENGTH,
+    )
+
+
+class UserPages(Controller):
+    """Users and the roles they hold, for the platform operator."""
+
+    path = "/admin/users"
+    guards = [require_roles(Role.OPERATOR)]
+    dependencies = {"session": Provide(provide_shared_session)}
+
+    @get("/", name="admin-users")
+    async def users(
+        self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]
+    ) -> Template:
+        """Every user with the roles they hold."""
+        rows = await service.list_users(session)
+        return render(
+            request,
+            "tenants/users/list.html",
+            title=_("Users"),
+            users=rows,
+            role_labels=ROLE_LABELS,
+            scope_labels=SCOPE_LABELS,
+            scope_names=await scope_names(session, (m for u in rows for m in u.memberships)),
+        )
+
+    @get("/new", name="admin-user-new")
+    async def new_user(self, request: Request[Any, Any, Any]) -> Template:
+        """The form to create a user with one role."""
+        return _new_user_page(request, dict.fromkeys(_USER_FIELDS, ""))
+
+    @post("/new", status_code=303)
+    async def create(
+        self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]
+    ) -> Response[Any]:
+        """Create the user with the role given, as the API does."""
+        form = await read_form(request)
+        values = {name: form.get(name, "") for name in _USER_FIELDS}
+        submitted = nest({name: values[name] for name in ("email", "display_name", "password")})
+        submitted["memberships"] = [
+            nest({name: values[name] for name in ("role", "scope", "scope_id")})
+        ]
+        try:
+            user = await service.create_user(session, UserCreate.model_validate(submitted))
+        except (ValidationError, DomainError) as exc:
+            return _new_user_page(
+                request,
+                values,
+                errors=errors_on_form(exc, _user_form_field),
+                status_code=error_status(exc),
+            )
+        notify(request, _("Account created: %(name)s.", name=user.display_name))
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)
+
+    @get("/{user_id:str}", name="admin-user")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+    ) -> Template:
+        """A user and the roles they hold (never their password or its hash)."""
+        try:
+            key = UUID(user_id)
+        except ValueError:
+            raise NotFoundError("not_found") from None
+        user = await service.get_user(session, key)
+        return render(
+            request,
+            "tenants/users/detail.html",
+            title=user.display_name,
+            user=user,
+            role_labels=ROLE_LABELS,
+            scope_labels=SCOPE_LABELS,
+            scope_names=await scope_names(session, user.memberships),
+        )

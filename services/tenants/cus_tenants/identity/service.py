@@ -118,6 +118,19 @@ async def list_users(session: AsyncSession) -> list[User]:
     return list(await session.scalars(select(User).order_by(User.email)))
 
 
+async def members_of_scope(
+    session: AsyncSession, scope: Scope, scope_id: str
+) -> list[tuple[User, Membership]]:
+    """The users holding a role in one scope (e.g. a gmina), with the membership, by name."""
+    rows = await session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.scope == scope.value, Membership.scope_id == scope_id)
+        .order_by(User.display_name, User.email, Membership.role)
+    )
+    return list(rows.tuples().all())
+
+
 async def get_user(session: AsyncSession, user_id: UUID) -> User:
     """One user (404 when unknown)."""
     user = await session.get(User, user_id)
