@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # The browser's own language, as a person in Poland has it: date fields read DD.MM.RRRR.
+    "--lang=pl-PL",
 ]
 SERVER_START_SECONDS = 60.0
 SERVER_LOG = ARTIFACTS / "server.log"
