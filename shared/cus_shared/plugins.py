@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
@@ -52,6 +53,19 @@ class ServicePlugin:
     navigation: Callable[[PageContext], list[NavLink]] | None = None
     #: Where a person lands after login, if this service has their start page.
     start_page: Callable[[Principal], str | None] | None = None
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """A callable standing for ``"package.module:name"``, imported on first call: services
+    declare their parts without importing their code (and its dependencies) at discovery."""
+    module_name, _, attribute = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module_name), attribute)(*args, **kwargs)
+
+    call.__name__ = attribute
+    call.__qualname__ = target
+    return call
 
 
 @cache

@@ -6,38 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cus_core.migrations import TENANT_TREE
-from cus_shared.plugins import DemoStep, ServicePlugin
+from cus_shared.plugins import DemoStep, ServicePlugin, lazy
 
 if TYPE_CHECKING:
-    from litestar import Router
-
-    from cus_shared.identity.principal import Principal
     from cus_shared.settings import Settings
-    from cus_shared.web.navigation import NavLink, PageContext
-
-
-def _router() -> Router:
-    from cus_core.routes import build_router
-
-    return build_router()
-
-
-def _pages() -> Router:
-    from cus_core.pages import build_pages
-
-    return build_pages()
-
-
-def _navigation(context: PageContext) -> list[NavLink]:
-    from cus_core.pages import navigation
-
-    return navigation(context)
-
-
-def _start_page(principal: Principal) -> str | None:
-    from cus_core.pages import start_page
-
-    return start_page(principal)
 
 
 async def _demo(settings: Settings) -> None:
@@ -49,11 +21,11 @@ async def _demo(settings: Settings) -> None:
 plugin = ServicePlugin(
     name="core",
     title="Residents' personal data, per gmina",
-    router=_router,
+    router=lazy("cus_core.routes:build_router"),
     migration_trees=(TENANT_TREE,),
     demo=DemoStep(order=20, run=_demo),
-    pages=_pages,
+    pages=lazy("cus_core.pages:build_pages"),
     package_dir=Path(__file__).resolve().parent,
-    navigation=_navigation,
-    start_page=_start_page,
+    navigation=lazy("cus_core.pages:navigation"),
+    start_page=lazy("cus_core.pages:start_page"),
 )

@@ -5,45 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cus_shared.plugins import DemoStep, ServicePlugin
+from cus_shared.plugins import DemoStep, ServicePlugin, lazy
 
 if TYPE_CHECKING:
-    import typer
-    from litestar import Router
-
-    from cus_shared.identity.principal import Principal
     from cus_shared.settings import Settings
-    from cus_shared.web.navigation import NavLink, PageContext
-
-
-def _router() -> Router:
-    from cus_tenants.routes import build_router
-
-    return build_router()
-
-
-def _pages() -> Router:
-    from cus_tenants.pages import build_pages
-
-    return build_pages()
-
-
-def _navigation(context: PageContext) -> list[NavLink]:
-    from cus_tenants.pages import navigation
-
-    return navigation(context)
-
-
-def _start_page(principal: Principal) -> str | None:
-    from cus_tenants.pages import start_page
-
-    return start_page(principal)
-
-
-def _cli() -> typer.Typer:
-    from cus_tenants.cli import build_cli
-
-    return build_cli()
 
 
 async def _prepare(settings: Settings) -> None:
@@ -76,13 +41,13 @@ def _trees() -> tuple:  # type: ignore[type-arg]
 plugin = ServicePlugin(
     name="tenants",
     title="Gminy, agreements, users and provisioning (control plane)",
-    router=_router,
-    cli=_cli,
+    router=lazy("cus_tenants.routes:build_router"),
+    cli=lazy("cus_tenants.cli:build_cli"),
     migration_trees=_trees(),
     demo=DemoStep(order=10, run=_demo),
     prepare=_prepare,
-    pages=_pages,
+    pages=lazy("cus_tenants.pages:build_pages"),
     package_dir=Path(__file__).resolve().parent,
-    navigation=_navigation,
-    start_page=_start_page,
+    navigation=lazy("cus_tenants.pages:navigation"),
+    start_page=lazy("cus_tenants.pages:start_page"),
 )
