@@ -138,14 +138,14 @@ async def test_director_desk_shows_access_aggregates_without_names(
         access = section(first, "access-title")
         assert "Dostęp do danych osobowych w ostatnich 7 dniach" in access
         views = cell_after(access, "Wyświetlono rekord")
-        by_director = cell_after(access, "Dyrektor")
+        by_director = cell_after(access, "Dyrektor CUS")
         await director.get(f"{REGISTER}/{resident_id}")
         before = await count_rows(admin_engine, GMINA_A, "audit_log")
         second = await director.get(DESK)
         assert await count_rows(admin_engine, GMINA_A, "audit_log") == before
     access = section(second, "access-title")
     assert cell_after(access, "Wyświetlono rekord") == views + 1
-    assert cell_after(access, "Dyrektor") == by_director + 1
+    assert cell_after(access, "Dyrektor CUS") == by_director + 1
     assert cell_after(access, "Zarejestrowano") >= 1
     assert "Rejestr w liczbach" in section(second, "totals-title")
     assert f'href="{REGISTER}"' in second.text

@@ -10,7 +10,8 @@ from litestar import Router
 from pydantic import ValidationError
 
 from cus_shared.errors import DomainError, FieldProblem
-from cus_shared.identity.roles import Role, Scope
+from cus_shared.i18n.language import N_
+from cus_shared.identity.roles import Role
 from cus_shared.web.forms import form_errors, problems_from_validation
 from cus_shared.web.navigation import NavLink
 from cus_tenants.gminy.models import GminaStatus
@@ -22,32 +23,6 @@ if TYPE_CHECKING:
     from cus_shared.web.forms import FormErrors
     from cus_shared.web.navigation import PageContext
 
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Mark an English msgid for extraction; it is translated when shown."""
-    return message
-
-
-#: Roles as people read them (English msgids, translated in the templates).
-ROLE_LABELS: dict[str, str] = {
-    Role.DIRECTOR.value: N_("CUS director"),
-    Role.OUS.value: N_("Social services organiser (OUS)"),
-    Role.KIPUS.value: N_("Coordinator of individual plans (KIPUS)"),
-    Role.OSL.value: N_("Community organiser (OSL)"),
-    Role.SOCIAL_ASSISTANCE_ORGANISER.value: N_("Social assistance organiser"),
-    Role.PARTNER_STAFF.value: N_("Partner organisation staff"),
-    Role.ROPS_SUPERVISOR.value: N_("ROPS supervisor"),
-    Role.OPERATOR.value: N_("Platform operator"),
-}
-
-#: What a role is held in.
-SCOPE_LABELS: dict[str, str] = {
-    Scope.GMINA.value: N_("Gmina"),
-    Scope.AGREEMENT.value: N_("Inter-municipal agreement"),
-    Scope.PARTNER.value: N_("Partner organisation"),
-    Scope.REGION.value: N_("Region (voivodeship)"),
-    Scope.PLATFORM.value: N_("Whole platform"),
-}
 
 #: A gmina's lifecycle.
 STATUS_LABELS: dict[str, str] = {

@@ -40,6 +40,11 @@ def use_language(language: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark an English msgid for extraction where it is defined; translated when shown."""
+    return message
+
+
 def gettext(message: str, **variables: Any) -> str:
     """The message in the current language, with ``%(name)s`` variables filled in."""
     text = catalogue_for(current_language()).gettext(message)

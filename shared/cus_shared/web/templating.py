@@ -13,6 +13,7 @@ from litestar.template.config import TemplateConfig
 from cus_shared.i18n.catalogues import catalogue_for, register_locale_dir
 from cus_shared.i18n.formatting import format_date, format_datetime, format_money
 from cus_shared.i18n.language import LANGUAGE_NAMES, current_language
+from cus_shared.web.labels import role_name, scope_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +38,13 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.add_extension("jinja2.ext.i18n")
     # newstyle: variables are filled in after translation and escaped (no injection via %).
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(date=format_date, datetime=format_datetime, money=format_money)
+    env.filters.update(
+        date=format_date,
+        datetime=format_datetime,
+        money=format_money,
+        role_name=role_name,
+        scope_name=scope_name,
+    )
     env.globals.update(language_names=LANGUAGE_NAMES)
     env.trim_blocks = True
     env.lstrip_blocks = True

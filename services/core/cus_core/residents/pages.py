@@ -40,6 +40,7 @@ from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
 from cus_shared.tenancy import TenantSession
 from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.labels import ROLE_NAMES
 from cus_shared.web.pages import notify, render
 
 #: Rows of the register shown per page, and entries of an audit trail.
@@ -109,14 +110,8 @@ def household_role_labels() -> dict[str, str]:
 
 
 def role_labels() -> dict[str, str]:
-    """Roles of CUS staff (who appears in audit trails)."""
-    return {
-        Role.DIRECTOR.value: _("Director"),
-        Role.OUS.value: _("Social services organiser (OUS)"),
-        Role.KIPUS.value: _("Individual plans coordinator (KIPUS)"),
-        Role.OSL.value: _("Local community organiser (OSL)"),
-        Role.SOCIAL_ASSISTANCE_ORGANISER.value: _("Social assistance organiser"),
-    }
+    """Roles of CUS staff (who appears in audit trails), in the request's language."""
+    return {code: _(name) for code, name in ROLE_NAMES.items()}
 
 
 def action_labels() -> dict[str, str]:

@@ -20,6 +20,7 @@ from cus_shared.identifiers.teryt import VOIVODESHIPS
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.web.forms import FormErrors, parse_form, read_form
+from cus_shared.web.labels import ROLE_NAMES
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements import service as agreements
 from cus_tenants.dependencies import provide_database, provide_shared_session
@@ -27,13 +28,7 @@ from cus_tenants.gminy import service
 from cus_tenants.gminy.models import GminaStatus
 from cus_tenants.gminy.schemas import GminaCreate
 from cus_tenants.identity import service as identity
-from cus_tenants.pages import (
-    GMINA_TYPE_LABELS,
-    ROLE_LABELS,
-    STATUS_LABELS,
-    error_status,
-    errors_on_form,
-)
+from cus_tenants.pages import GMINA_TYPE_LABELS, STATUS_LABELS, error_status, errors_on_form
 
 #: Gminy on one page of the registry.
 PAGE_SIZE = 50
@@ -146,7 +141,7 @@ class GminaPages(Controller):
             suspended=gmina.status == GminaStatus.SUSPENDED.value,
             periods=periods,
             staff=staff,
-            role_labels=ROLE_LABELS,
+            role_labels=ROLE_NAMES,
         )
 
     @post("/{teryt:str}/suspend", status_code=303)

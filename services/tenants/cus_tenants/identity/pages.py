@@ -23,6 +23,7 @@ from cus_shared.identity.passwords import MIN_PASSWORD_LENGTH
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.settings import Settings
 from cus_shared.web.forms import FormErrors, form_errors, nest, parse_form, read_form
+from cus_shared.web.labels import ROLE_NAMES, SCOPE_NAMES
 from cus_shared.web.pages import notify, principal_or_none, render, safe_next
 from cus_shared.web.security import expired_session_cookie, session_cookie
 from cus_tenants.agreements import service as agreements
@@ -30,7 +31,7 @@ from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy import service as gminy
 from cus_tenants.identity import service
 from cus_tenants.identity.schemas import LoginRequest, UserCreate
-from cus_tenants.pages import ROLE_LABELS, SCOPE_LABELS, error_status, errors_on_form
+from cus_tenants.pages import error_status, errors_on_form
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -118,10 +119,10 @@ def _user_form_field(problem: FieldProblem) -> FieldProblem:
         # "This role cannot be held in this scope": shown at the scope, with both named as
         # people read them rather than by their codes.
         params = dict(problem.params)
-        if str(params.get("role")) in ROLE_LABELS:
-            params["role"] = _(ROLE_LABELS[str(params["role"])])
-        if str(params.get("scope")) in SCOPE_LABELS:
-            params["scope"] = _(SCOPE_LABELS[str(params["scope"])])
+        if str(params.get("role")) in ROLE_NAMES:
+            params["role"] = _(ROLE_NAMES[str(params["role"])])
+        if str(params.get("scope")) in SCOPE_NAMES:
+            params["scope"] = _(SCOPE_NAMES[str(params["scope"])])
         return FieldProblem(field="scope", key=problem.key, params=params)
     return FieldProblem(field=found["part"], key=problem.key, params=problem.params)
 
@@ -164,8 +165,8 @@ def _new_user_page(
         status_code=status_code,
         # What was typed comes back, except the password.
         values={**values, "password": ""},
-        role_labels=ROLE_LABELS,
-        scope_labels=SCOPE_LABELS,
+        role_labels=ROLE_NAMES,
+        scope_labels=SCOPE_NAMES,
         min_password=MIN_PASSWORD_LENGTH,
     )
 
@@ -188,8 +189,8 @@ class UserPages(Controller):
             "tenants/users/list.html",
             title=_("Users"),
             users=rows,
-            role_labels=ROLE_LABELS,
-            scope_labels=SCOPE_LABELS,
+            role_labels=ROLE_NAMES,
+            scope_labels=SCOPE_NAMES,
             scope_names=await scope_names(session, (m for u in rows for m in u.memberships)),
         )
 
@@ -239,7 +240,7 @@ class UserPages(Controller):
             "tenants/users/detail.html",
             title=user.display_name,
             user=user,
-            role_labels=ROLE_LABELS,
-            scope_labels=SCOPE_LABELS,
+            role_labels=ROLE_NAMES,
+            scope_labels=SCOPE_NAMES,
             scope_names=await scope_names(session, user.memberships),
         )
