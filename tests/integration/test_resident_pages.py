@@ -425,11 +425,11 @@ async def test_search_from_htmx_returns_only_the_results(app: Litestar) -> None:
         assert "<html" not in found.text and "<h1>" not in found.text
         assert family in text_of(found)
         assert result_links(found) == [f"{REGISTER}/{resident_id}"]
-        # Mistakes come in the fragment too (200, so that HTMX shows them).
+        # Mistakes come in the fragment too (422; the layout tells htmx to show it).
         mistake = await browser.submit(
             f"{REGISTER}/search", {"pesel": "123"}, headers={"HX-Request": "true"}
         )
-        assert mistake.status_code == 200
+        assert mistake.status_code == 422
         assert "<html" not in mistake.text
         assert 'class="error-summary"' in mistake.text
         assert "PESEL musi mieć 11 cyfr." in text_of(mistake)

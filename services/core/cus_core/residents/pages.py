@@ -239,8 +239,8 @@ class ResidentPages(Controller):
             title=_("Resident register"),
             teryt=db.tenant.teryt,
             errors=errors,
-            # HTMX swaps only successful answers: a fragment explaining mistakes answers 200.
-            status_code=200 if fragment else status_code,
+            # The layout's htmx-config swaps 422 answers too, so fragments keep true statuses.
+            status_code=status_code,
             fragment=fragment,
             residents=residents,
             total=total,
