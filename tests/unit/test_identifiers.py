@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cus_shared.identifiers import OrganisationIdError, parse_krs, parse_nip, parse_regon
 from cus_shared.identifiers.pesel import PeselError, check_digit, make_pesel, parse_pesel
 from cus_shared.identifiers.teryt import TerytError, parse_teryt
 
@@ -83,3 +84,64 @@ def test_one_digit_changed_breaks_the_checksum(value: str) -> None:
         changed = value[:position] + str((int(value[position]) + 1) % 10) + value[position + 1 :]
         with pytest.raises(PeselError):
             parse_pesel(changed)
+
+
+# Organisations: NIP, REGON, KRS (check digits from their official definitions).
+
+
+@pytest.mark.parametrize(
+    ("raw", "nip"),
+    [
+        ("5261040828", "5261040828"),  # GUS (Statistics Poland)
+        ("526-10-40-828", "5261040828"),
+        ("PL 526 104 08 28", "5261040828"),
+        ("7010021013", "7010021013"),
+    ],
+)
+def test_valid_nip(raw: str, nip: str) -> None:
+    assert parse_nip(raw) == nip
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("5261040829", "nip.checksum"),
+        ("526104082", "nip.format"),
+        ("52610408２8", "nip.format"),  # a full-width digit is not a digit here
+        ("abcdefghij", "nip.format"),
+        ("1234567890", "nip.checksum"),  # its weighted sum leaves 10: no valid check digit
+    ],
+)
+def test_invalid_nip(raw: str, key: str) -> None:
+    with pytest.raises(OrganisationIdError) as caught:
+        parse_nip(raw)
+    assert caught.value.key == key
+    assert caught.value.problems[0].field == "nip"
+
+
+@pytest.mark.parametrize("raw", ["000331501", "012100784", "00033150100017"])
+def test_valid_regon(raw: str) -> None:
+    assert parse_regon(raw) == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("000331502", "regon.checksum"),
+        ("00033150100018", "regon.checksum"),
+        ("0003315010001", "regon.format"),
+        ("12345", "regon.format"),
+    ],
+)
+def test_invalid_regon(raw: str, key: str) -> None:
+    with pytest.raises(OrganisationIdError) as caught:
+        parse_regon(raw)
+    assert caught.value.key == key
+
+
+def test_krs_is_ten_digits() -> None:
+    assert parse_krs("0000123456") == "0000123456"
+    for bad in ("123456", "00001234567", "000012345X"):
+        with pytest.raises(OrganisationIdError) as caught:
+            parse_krs(bad)
+        assert caught.value.key == "krs.format"

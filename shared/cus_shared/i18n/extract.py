@@ -35,26 +35,45 @@ JINJA_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim
 
 @dataclass(frozen=True)
 class Domain:
-    """One package's catalogue: where its sources are and where its ``.po`` files live."""
+    """One catalogue: where its sources are and where its ``.po`` files live.
+
+    A package's bounded context may keep a catalogue of its own (a ``locale/`` folder beside
+    its code, e.g. ``cus_tenants/partners/locale``); its texts then leave the package's one.
+    """
 
     name: str
     sources: Path
     locale: Path
+    excluded: tuple[Path, ...] = ()
+
+    def reads(self, directory: str) -> bool:
+        """Whether extraction descends into a folder (not into a context with its own)."""
+        path = Path(directory).resolve()
+        return not any(path == ex or ex in path.parents for ex in self.excluded)
+
+
+PACKAGES = (
+    ("cus_shared", ROOT / "shared" / "cus_shared" / "web", ROOT / "shared" / "cus_shared"),
+    ("cus_tenants", *(2 * (ROOT / "services" / "tenants" / "cus_tenants",))),
+    ("cus_core", *(2 * (ROOT / "services" / "core" / "cus_core",))),
+    ("cus_reporting", *(2 * (ROOT / "services" / "reporting" / "cus_reporting",))),
+)
 
 
 def domains() -> list[Domain]:
-    """Every package with texts for people: the shell and each service."""
-    packages = [
-        ("cus_shared", ROOT / "shared" / "cus_shared" / "web", ROOT / "shared" / "cus_shared"),
-        ("cus_tenants", *(2 * (ROOT / "services" / "tenants" / "cus_tenants",))),
-        ("cus_core", *(2 * (ROOT / "services" / "core" / "cus_core",))),
-        ("cus_reporting", *(2 * (ROOT / "services" / "reporting" / "cus_reporting",))),
-    ]
-    return [Domain(name, sources, package / "locale") for name, sources, package in packages]
+    """Every catalogue: the shell's, each service's, each context with its own."""
+    found: list[Domain] = []
+    for name, sources, package in PACKAGES:
+        contexts = sorted(
+            d.parent for d in package.glob("*/locale") if d.is_dir() and d.parent != package
+        )
+        found.append(Domain(name, sources, package / "locale", tuple(contexts)))
+        found.extend(Domain(f"{name}_{c.name}", c, c / "locale") for c in contexts)
+    return found
 
 
 def extract(domain: Domain) -> Catalog:
-    """The texts found in a package's sources."""
+    """The texts found in a catalogue's sources."""
     template = Catalog(project="CUS platform", version="0.1", domain=domain.name)
     found = extract_from_dir(
         str(domain.sources),
@@ -63,6 +82,7 @@ def extract(domain: Domain) -> Catalog:
         keywords=KEYWORDS,
         comment_tags=("Translators:",),
         strip_comment_tags=True,
+        directory_filter=domain.reads,
     )
     for filename, lineno, message, comments, context in found:
         template.add(
@@ -138,13 +158,15 @@ def main() -> int:
     """Update the catalogues, or with --check list what is not translated."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report untranslated texts")
+    parser.add_argument("--domain", action="append", help="only this catalogue (repeatable)")
     args = parser.parse_args()
+    chosen = [d for d in domains() if not args.domain or d.name in args.domain]
     if args.check:
-        problems = [p for d in domains() for p in missing(d)]
+        problems = [p for d in chosen for p in missing(d)]
         for problem in problems:
             print(problem)
         return 1 if problems else 0
-    for domain in domains():
+    for domain in chosen:
         update(domain)
     return 0
 

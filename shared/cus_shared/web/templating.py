@@ -56,10 +56,12 @@ def template_config(plugins: Sequence[ServicePlugin]) -> TemplateConfig[Any]:
     for plugin in plugins:
         if plugin.package_dir is None:
             continue
-        if (plugin.package_dir / "templates").is_dir():
-            directories.append(plugin.package_dir / "templates")
-        if (plugin.package_dir / "locale").is_dir():
-            register_locale_dir(plugin.package_dir / "locale")
+        # The service's own folders, then those of its bounded contexts that keep their own.
+        for folder in (plugin.package_dir, *sorted(plugin.package_dir.glob("*/"))):
+            if (folder / "templates").is_dir():
+                directories.append(folder / "templates")
+            if (folder / "locale").is_dir():
+                register_locale_dir(folder / "locale")
     return TemplateConfig(
         directory=directories, engine=JinjaTemplateEngine, engine_callback=_configure
     )

@@ -1,0 +1,1 @@
+"""Budgets of programmes: per service, per year or stage, per funding source."""

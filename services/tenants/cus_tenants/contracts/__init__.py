@@ -1,0 +1,1 @@
+"""Contracts for social services with partners or in-house units (umowy)."""

@@ -1,0 +1,1 @@
+"""The registry of partners who deliver services under an agreement (rejestr partnerów)."""

@@ -1,0 +1,1 @@
+"""Programmes of social services of each gmina (program usług społecznych, PUS)."""
