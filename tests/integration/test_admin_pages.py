@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cus_tenants.gminy import pages as gmina_pages
-from tests.conftest import GMINA_A, GMINA_B, GMINA_C, Platform
+from tests.conftest import GMINA_A, GMINA_B, GMINA_C, PASSWORD, Platform
 from tests.pages import PageSession, browser_session, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -76,7 +76,10 @@ PAGES = [
     ("/admin/agreements/{agreement}", ["Porozumienie testowe", "Gmina wiodąca", "bezterminowo"]),
     ("/admin/users", ["Użytkownicy", "kipus.a@test.local", "Operator platformy"]),
     ("/admin/users/new", ["Utwórz użytkownika", "Hasło początkowe", "Co najmniej 12 znaków"]),
-    ("/admin/users/{kipus}", ["kipus.a", "Koordynator", "Kramsk (3010052)"]),
+    (
+        "/admin/users/{kipus}",
+        ["kipus.a", "Koordynator", "Kramsk (3010052)", "Włączone", "Wyłącz konto", "Dodaj rolę"],
+    ),
 ]
 
 
@@ -574,3 +577,278 @@ async def test_user_problems_are_explained_at_the_field_and_nothing_is_written(
         assert response.status_code == status
         assert english.lower() in text_of(response).lower()
     assert await count(admin_engine, "app_user") == before
+
+
+# Managing existing users from their page. Each test creates its own users (unique e-mails);
+# the fixture users serve every other test and are never changed.
+
+_REMOVE = re.compile(r'action="(/admin/users/[0-9a-f-]+/memberships/[0-9a-f-]+/remove)"')
+
+
+async def _user_created(
+    browser: PageSession, role: str = "kipus", scope: str = "gmina", scope_id: str = GMINA_A
+) -> tuple[str, str]:
+    """A new user made with the form (password: the tests' one): their page and e-mail."""
+    email = f"strona.{uuid.uuid4().hex[:10]}@test.local"
+    await browser.get("/admin/users/new")
+    response = await browser.submit(
+        "/admin/users/new",
+        {
+            "email": email,
+            "display_name": "Osoba Testowa",
+            "password": PASSWORD,
+            "role": role,
+            "scope": scope,
+            "scope_id": scope_id,
+        },
+    )
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"]), email
+
+
+async def memberships_of(engine: AsyncEngine, user: str) -> dict[str, str]:
+    """A user's memberships in the database: scope id → membership id."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT scope_id, id FROM shared.membership WHERE user_id = :u"), {"u": user}
+        )
+    return {str(scope_id): str(key) for scope_id, key in rows}
+
+
+async def is_active(engine: AsyncEngine, user: str) -> bool:
+    async with engine.connect() as conn:
+        value: Any = await conn.scalar(
+            text("SELECT is_active FROM shared.app_user WHERE id = :u"), {"u": user}
+        )
+    return bool(value)
+
+
+async def test_operator_grants_and_removes_a_role(app: Litestar, admin_engine: AsyncEngine) -> None:
+    async with browser_session(app, OPERATOR) as browser:
+        path, email = await _user_created(browser)
+        user = path.rsplit("/", 1)[1]
+        page = await browser.get(path)
+        assert "Dodaj rolę" in text_of(page) and 'action="' + path + '/memberships"' in page.text
+        assert len(_REMOVE.findall(page.text)) == 1
+        response = await browser.submit(
+            f"{path}/memberships", {"role": "kipus", "scope": "gmina", "scope_id": GMINA_B}
+        )
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == path
+        page = text_of(await browser.get(path))
+        assert "Nadano rolę: Koordynator indywidualnych planów usług społecznych (KIPUS)." in page
+        assert "Golina (3010013)" in page and "Kramsk (3010052)" in page
+        held = await memberships_of(admin_engine, user)
+        assert set(held) == {GMINA_A, GMINA_B}
+
+        response = await browser.submit(f"{path}/memberships/{held[GMINA_B]}/remove")
+        assert response.status_code == 303
+        assert response.headers["location"] == path
+        page = text_of(await browser.get(path))
+        assert "Odebrano rolę: Koordynator" in page
+        assert "Golina (3010013)" not in page and "Kramsk (3010052)" in page
+        assert set(await memberships_of(admin_engine, user)) == {GMINA_A}
+        # Gone already, or another user's: not found.
+        again = await browser.submit(f"{path}/memberships/{held[GMINA_B]}/remove")
+        assert again.status_code == 404
+        kipus = await user_id(admin_engine, "kipus.a@test.local")
+        theirs = await memberships_of(admin_engine, kipus)
+        other = await browser.submit(f"{path}/memberships/{theirs[GMINA_A]}/remove")
+        assert other.status_code == 404
+        assert "Nie znaleziono." in text_of(other)
+    assert await memberships_of(admin_engine, kipus) == theirs
+    # The person now works in Kramsk only.
+    async with browser_session(app, email) as person:
+        start = await person.get("/")
+        assert start.headers["location"] == f"/gminy/{GMINA_A}/"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "polish", "english", "status"),
+    [
+        (
+            {"scope": "platform", "scope_id": "*"},
+            "scope",
+            "Rola Koordynator indywidualnych planów usług społecznych (KIPUS) nie może mieć "
+            "zakresu Cała platforma.",
+            "Role Coordinator of individual plans (KIPUS) cannot have scope Whole platform.",
+            422,
+        ),
+        (
+            {"scope_id": UNKNOWN_GMINA},
+            "scope_id",
+            "Wskazany zakres (gmina, porozumienie, partner lub region) nie istnieje.",
+            "The scope (gmina, agreement, partner or region) does not exist.",
+            422,
+        ),
+        (
+            {"role": ""},
+            "role",
+            "Pole jest wymagane.",
+            "This field is required.",
+            422,
+        ),
+        ({"scope": "kosmos"}, "scope", "Wartość spoza listy dozwolonych.", "not one of", 422),
+        (
+            {"scope_id": GMINA_A},
+            "role",
+            "Użytkownik ma już tę rolę w tym zakresie.",
+            "The user already holds this role in this scope.",
+            409,
+        ),
+    ],
+)
+async def test_role_problems_are_explained_at_the_field_and_nothing_is_written(
+    app: Litestar,
+    admin_engine: AsyncEngine,
+    change: dict[str, str],
+    field: str,
+    polish: str,
+    english: str,
+    status: int,
+) -> None:
+    form = {"role": "kipus", "scope": "gmina", "scope_id": GMINA_C, **change}
+    async with browser_session(app, OPERATOR) as browser:
+        path, _email = await _user_created(browser)
+        user = path.rsplit("/", 1)[1]
+        await browser.get(path)
+        response = await browser.submit(f"{path}/memberships", form)
+        assert response.status_code == status
+        page = errors_of(response)
+        assert page.count(polish) == 2  # the summary and the field
+        assert f'href="#f-{field}"' in response.text
+        assert f'id="f-{field}-error-1"' in response.text
+        assert f'value="{form["scope_id"]}"' in response.text  # what was typed stays
+        assert "Osoba Testowa" in page and "Kramsk (3010052)" in page  # still the user's page
+        assert f'name="next" value="{path}"' in response.text  # the language switch comes back
+        await in_english(browser)
+        await browser.get(path)
+        response = await browser.submit(f"{path}/memberships", form)
+        assert response.status_code == status
+        assert english.lower() in text_of(response).lower()
+    assert set(await memberships_of(admin_engine, user)) == {GMINA_A}
+
+
+async def test_operator_disables_and_enables_an_account(
+    app: Litestar, admin_engine: AsyncEngine
+) -> None:
+    async with browser_session(app, OPERATOR) as browser:
+        path, email = await _user_created(browser)
+        user = path.rsplit("/", 1)[1]
+        page = text_of(await browser.get(path))
+        assert "Włączone osoba może się zalogować" in page and "Wyłącz konto" in page
+        assert "Włącz konto" not in page
+        response = await browser.submit(f"{path}/disable")
+        assert response.status_code == 303
+        assert response.headers["location"] == path
+        assert await is_active(admin_engine, user) is False
+        page = text_of(await browser.get(path))
+        assert "Konto wyłączone: Osoba Testowa nie może się już zalogować." in page
+        assert "Wyłączone osoba nie może się zalogować" in page and "Włącz konto" in page
+        assert "Wyłącz konto" not in page
+        assert "Osoba Testowa" in text_of(await browser.get("/admin/users"))
+        async with browser_session(app) as person:
+            refused = await person.login(email)
+            assert refused.status_code == 401
+            assert "Nieprawidłowy e-mail lub hasło." in text_of(refused)
+
+        response = await browser.submit(f"{path}/enable")
+        assert response.status_code == 303
+        assert await is_active(admin_engine, user) is True
+        page = text_of(await browser.get(path))
+        assert "Konto włączone: Osoba Testowa może znów się logować." in page
+        assert "Wyłącz konto" in page
+    async with browser_session(app) as person:
+        assert (await person.login(email)).status_code == 303
+    assert set(await memberships_of(admin_engine, user)) == {GMINA_A}  # roles kept
+
+
+async def test_refusals_are_explained_on_the_users_page(
+    app: Litestar, admin_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cus_tenants.identity import service
+
+    async with browser_session(app, OPERATOR) as browser:
+        path, email = await _user_created(browser, "operator", "platform", "*")
+    user = path.rsplit("/", 1)[1]
+    held = await memberships_of(admin_engine, user)
+    async with browser_session(app, email) as own:
+        page = await own.get(path)
+        assert "To Twoje własne konto: może je wyłączyć inny operator." in text_of(page)
+        assert f'action="{path}/disable"' not in page.text
+        response = await own.submit(f"{path}/disable")  # sent anyway
+        assert response.status_code == 409
+        assert errors_of_summary(response).count("Nie możesz wyłączyć własnego konta.") == 1
+        assert await is_active(admin_engine, user) is True
+
+        async def nobody_else(*_args: object) -> int:
+            return 0
+
+        # As if every other operator were disabled: the last active operator keeps the role.
+        monkeypatch.setattr(service, "_other_active_operators", nobody_else)
+        response = await own.submit(f"{path}/memberships/{held['*']}/remove")
+        assert response.status_code == 409
+        assert "To ostatni aktywny operator platformy" in errors_of_summary(response)
+        assert await memberships_of(admin_engine, user) == held
+        monkeypatch.undo()
+    async with browser_session(app, OPERATOR) as browser:
+        await browser.get(path)
+        response = await browser.submit(f"{path}/memberships/{held['*']}/remove")
+        assert response.status_code == 303  # another active operator remains
+    assert await memberships_of(admin_engine, user) == {}
+
+
+def errors_of_summary(response: Any) -> str:
+    """The page's text, checked to show the error summary (a refusal names no field)."""
+    assert "error-summary" in response.text
+    return text_of(response)
+
+
+async def test_managing_users_needs_the_csrf_token_and_the_operator_role(
+    app: Litestar, admin_engine: AsyncEngine
+) -> None:
+    async with browser_session(app, OPERATOR) as browser:
+        path, _email = await _user_created(browser)
+        user = path.rsplit("/", 1)[1]
+        held = await memberships_of(admin_engine, user)
+        await browser.get(path)
+        posts = [
+            (f"{path}/memberships", {"role": "kipus", "scope": "gmina", "scope_id": GMINA_B}),
+            (f"{path}/memberships/{held[GMINA_A]}/remove", {}),
+            (f"{path}/disable", {}),
+            (f"{path}/enable", {}),
+        ]
+        for target, form in posts:
+            response = await browser.submit(target, form, csrf=False)
+            assert response.status_code == 403, target
+            assert "Formularz wygasł" in text_of(response)
+    async with browser_session(app, "director@test.local") as director:
+        await director.get("/")
+        for target, form in posts:
+            response = await director.submit(target, form)
+            assert response.status_code == 403, target
+            assert "Twoja rola nie pozwala na tę czynność." in text_of(response)
+    assert await memberships_of(admin_engine, user) == held
+    assert await is_active(admin_engine, user) is True
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "disable",
+        "enable",
+        "memberships",
+        f"memberships/{uuid.uuid4()}/remove",
+        "memberships/abc/remove",
+    ],
+)
+async def test_managing_unknown_users_is_404(app: Litestar, suffix: str) -> None:
+    async with browser_session(app, OPERATOR) as browser:
+        await browser.get("/admin/users")
+        for user in ("42", str(uuid.uuid4())):
+            response = await browser.submit(
+                f"/admin/users/{user}/{suffix}",
+                {"role": "kipus", "scope": "gmina", "scope_id": GMINA_A},
+            )
+            assert response.status_code == 404, (user, suffix)
+            assert "Nie znaleziono." in text_of(response)

@@ -15,10 +15,16 @@ from litestar.response import Redirect, Template
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cus_shared.errors import AuthenticationError, DomainError, FieldProblem, NotFoundError
+from cus_shared.errors import (
+    AuthenticationError,
+    ConflictError,
+    DomainError,
+    FieldProblem,
+    NotFoundError,
+)
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identifiers.teryt import VOIVODESHIPS
-from cus_shared.identity.guards import require_roles
+from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.passwords import MIN_PASSWORD_LENGTH
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.settings import Settings
@@ -30,13 +36,13 @@ from cus_tenants.agreements import service as agreements
 from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy import service as gminy
 from cus_tenants.identity import service
-from cus_tenants.identity.schemas import LoginRequest, UserCreate
+from cus_tenants.identity.schemas import LoginRequest, MembershipIn, UserCreate
 from cus_tenants.pages import error_status, errors_on_form
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from cus_tenants.identity.models import Membership
+    from cus_tenants.identity.models import Membership, User
 
 
 def _login_page(
@@ -110,21 +116,27 @@ _USER_FIELDS = ("email", "display_name", "password", "role", "scope", "scope_id"
 _MEMBERSHIP_FIELD = re.compile(r"^memberships(?:\.0|\[0\])(?:\.(?P<part>\w+))?$")
 
 
+def _named_roles(problem: FieldProblem) -> FieldProblem:
+    """The problem "this role cannot be held in this scope" with both named as people read
+    them rather than by their codes; any other problem as it is."""
+    if problem.key != "membership.scope_role":
+        return problem
+    params = dict(problem.params)
+    if str(params.get("role")) in ROLE_NAMES:
+        params["role"] = _(ROLE_NAMES[str(params["role"])])
+    if str(params.get("scope")) in SCOPE_NAMES:
+        params["scope"] = _(SCOPE_NAMES[str(params["scope"])])
+    return FieldProblem(field=problem.field, key=problem.key, params=params)
+
+
 def _user_form_field(problem: FieldProblem) -> FieldProblem:
     """The form's field for a problem the API reports about a user."""
     found = _MEMBERSHIP_FIELD.match(problem.field)
     if found is None:
         return problem
-    if found["part"] is None:
-        # "This role cannot be held in this scope": shown at the scope, with both named as
-        # people read them rather than by their codes.
-        params = dict(problem.params)
-        if str(params.get("role")) in ROLE_NAMES:
-            params["role"] = _(ROLE_NAMES[str(params["role"])])
-        if str(params.get("scope")) in SCOPE_NAMES:
-            params["scope"] = _(SCOPE_NAMES[str(params["scope"])])
-        return FieldProblem(field="scope", key=problem.key, params=params)
-    return FieldProblem(field=found["part"], key=problem.key, params=problem.params)
+    # "This role cannot be held in this scope" (the membership as a whole): shown at the scope.
+    field = found["part"] or "scope"
+    return _named_roles(FieldProblem(field=field, key=problem.key, params=problem.params))
 
 
 async def scope_names(session: AsyncSession, memberships: Iterable[Membership]) -> dict[str, str]:
@@ -168,6 +180,48 @@ def _new_user_page(
         role_labels=ROLE_NAMES,
         scope_labels=SCOPE_NAMES,
         min_password=MIN_PASSWORD_LENGTH,
+    )
+
+
+_MEMBERSHIP_FIELDS = ("role", "scope", "scope_id")
+
+
+def _user_key(user_id: str) -> UUID:
+    """A user's id from the path; anything else is a page that does not exist."""
+    try:
+        return UUID(user_id)
+    except ValueError:
+        raise NotFoundError("not_found") from None
+
+
+async def _user_page(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    user: User,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Template:
+    """A user's page: facts, account status, roles, and the form to grant one more."""
+    settings: Settings = request.app.state.settings
+    return render(
+        request,
+        "tenants/users/detail.html",
+        title=user.display_name,
+        errors=errors,
+        status_code=status_code,
+        user=user,
+        is_self=user.id == principal_of(request).user_id,
+        values=values or dict.fromkeys(_MEMBERSHIP_FIELDS, ""),
+        role_labels=ROLE_NAMES,
+        scope_labels=SCOPE_NAMES,
+        scope_names=await scope_names(session, user.memberships),
+        token_minutes=settings.auth.token_minutes,
+        absolute_hours=settings.web.absolute_hours,
+        # A form answered with its problems is shown at the address it was sent to, which has
+        # no page of its own: choosing a language there comes back to the user's page.
+        current_path=f"/admin/users/{user.id}",
     )
 
 
@@ -229,18 +283,90 @@ class UserPages(Controller):
         session: NamedDependency[AsyncSession],
         user_id: FromPath[str],
     ) -> Template:
-        """A user and the roles they hold (never their password or its hash)."""
+        """A user, the roles they hold and the forms to change them and the account (never
+        their password or its hash)."""
+        user = await service.get_user(session, _user_key(user_id))
+        return await _user_page(request, session, user)
+
+    @post("/{user_id:str}/memberships", status_code=303)
+    async def add_membership(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+    ) -> Response[Any]:
+        """Grant the user one more role, as the API does."""
+        user = await service.get_user(session, _user_key(user_id))
+        form = await read_form(request)
+        values = {name: form.get(name, "") for name in _MEMBERSHIP_FIELDS}
         try:
-            key = UUID(user_id)
-        except ValueError:
-            raise NotFoundError("not_found") from None
-        user = await service.get_user(session, key)
-        return render(
-            request,
-            "tenants/users/detail.html",
-            title=user.display_name,
-            user=user,
-            role_labels=ROLE_NAMES,
-            scope_labels=SCOPE_NAMES,
-            scope_names=await scope_names(session, user.memberships),
+            data = MembershipIn.model_validate(nest(values))
+            await service.add_membership(session, user.id, data)
+        except (ValidationError, DomainError) as exc:
+            return await _user_page(
+                request,
+                session,
+                user,
+                values=values,
+                errors=errors_on_form(exc, _named_roles),
+                status_code=error_status(exc),
+            )
+        notify(request, _("Role granted: %(role)s.", role=_(ROLE_NAMES[data.role.value])))
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)
+
+    @post("/{user_id:str}/memberships/{membership_id:str}/remove", status_code=303)
+    async def remove_membership(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+        membership_id: FromPath[str],
+    ) -> Response[Any]:
+        """Take one role from the user (the last active operator keeps theirs)."""
+        user = await service.get_user(session, _user_key(user_id))
+        removed = next((m for m in user.memberships if str(m.id) == membership_id), None)
+        if removed is None:
+            raise NotFoundError("not_found")
+        role = _(ROLE_NAMES.get(removed.role, removed.role))
+        try:
+            await service.remove_membership(session, user.id, removed.id)
+        except ConflictError as exc:
+            return await _user_page(
+                request, session, user, errors=form_errors(exc), status_code=exc.status_code
+            )
+        notify(request, _("Role removed: %(role)s.", role=role))
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)
+
+    @post("/{user_id:str}/disable", status_code=303)
+    async def disable(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+    ) -> Response[Any]:
+        """Disable the account: logging in is refused from now on (not one's own account, nor
+        the last active operator's). Sessions already open are not ended at once: see
+        ``service.disable_user``."""
+        user = await service.get_user(session, _user_key(user_id))
+        try:
+            await service.disable_user(session, user.id, actor=principal_of(request).user_id)
+        except ConflictError as exc:
+            return await _user_page(
+                request, session, user, errors=form_errors(exc), status_code=exc.status_code
+            )
+        notify(
+            request, _("Account disabled: %(name)s can no longer log in.", name=user.display_name)
         )
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)
+
+    @post("/{user_id:str}/enable", status_code=303)
+    async def enable(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+    ) -> Response[Any]:
+        """Enable the account again."""
+        user = await service.enable_user(session, _user_key(user_id))
+        notify(request, _("Account enabled: %(name)s can log in again.", name=user.display_name))
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)

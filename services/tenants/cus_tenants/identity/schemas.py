@@ -30,6 +30,13 @@ class MembershipRead(BaseModel):
     role: str
 
 
+class UserMembershipRead(MembershipRead):
+    """A role a user holds, with the id that removes it."""
+
+    id: UUID
+    granted_at: datetime
+
+
 class UserCreate(BaseModel):
     """A new user with their memberships."""
 
@@ -51,7 +58,7 @@ class UserRead(BaseModel):
     display_name: str
     is_active: bool
     created_at: datetime
-    memberships: list[MembershipRead]
+    memberships: list[UserMembershipRead]
 
 
 class LoginRequest(BaseModel):

@@ -113,6 +113,97 @@ async def create_user(session: AsyncSession, data: UserCreate) -> User:
     return user
 
 
+def _one_membership_problem(problem: FieldProblem) -> FieldProblem:
+    """A problem of ``validate_memberships`` about the one membership of a request body: its
+    ``memberships[0].scope_id`` is the body's ``scope_id``; a role not allowed in a scope is
+    reported at ``scope``."""
+    field = problem.field.removeprefix("memberships[0]").removeprefix(".") or "scope"
+    return FieldProblem(field=field, key=problem.key, params=problem.params)
+
+
+async def add_membership(session: AsyncSession, user_id: UUID, data: MembershipIn) -> User:
+    """Grant a user one more role in a scope, by the rules of ``validate_memberships``; a
+    role already held in that scope is a conflict (``membership.duplicate``)."""
+    user = await get_user(session, user_id)
+    problems = [_one_membership_problem(p) for p in await validate_memberships(session, [data])]
+    if problems:
+        raise InputError("invalid_input", problems=problems)
+    wanted = (data.scope.value, data.scope_id, data.role.value)
+    if any((m.scope, m.scope_id, m.role) == wanted for m in user.memberships):
+        raise ConflictError("membership.duplicate", field="role")
+    membership = Membership(scope=data.scope.value, scope_id=data.scope_id, role=data.role.value)
+    user.memberships.append(membership)
+    try:
+        await session.flush()
+    except IntegrityError:  # granted at the same moment by someone else
+        raise ConflictError("membership.duplicate", field="role") from None
+    await session.refresh(membership, ["granted_at"])
+    return user
+
+
+async def _other_active_operators(session: AsyncSession, user_id: UUID) -> int:
+    """How many active users other than this one hold the operator role. The operators'
+    membership and user rows stay locked until the transaction ends, so two operators
+    taking each other's role (or account) at the same moment cannot both succeed."""
+    holders = await session.scalars(
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.role == Role.OPERATOR.value, User.is_active.is_(True))
+        .with_for_update()
+    )
+    return len(set(holders) - {user_id})
+
+
+async def remove_membership(session: AsyncSession, user_id: UUID, membership_id: UUID) -> User:
+    """Take one role from a user (404 when the membership is not this user's). The operator
+    role is kept while no other active user holds it (``membership.last_operator``), so the
+    operators cannot lock themselves out of the platform."""
+    user = await get_user(session, user_id)
+    membership = next((m for m in user.memberships if m.id == membership_id), None)
+    if membership is None:
+        raise NotFoundError("not_found")
+    if (
+        membership.role == Role.OPERATOR.value
+        and await _other_active_operators(session, user.id) == 0
+    ):
+        raise ConflictError("membership.last_operator")
+    user.memberships.remove(membership)
+    await session.flush()
+    return user
+
+
+async def disable_user(session: AsyncSession, user_id: UUID, *, actor: UUID) -> User:
+    """Disable an account: the person can no longer log in. Nobody disables their own
+    account (``user.disable_self``), nor the last active operator's
+    (``membership.last_operator``).
+
+    Tokens already issued stay valid until they expire (at most ``CUS_AUTH_TOKEN_MINUTES``;
+    a page session renews its token while it is in use, up to ``CUS_WEB_ABSOLUTE_HOURS``).
+    Revoking them arrives with the identity-hardening issue.
+    """
+    user = await get_user(session, user_id)
+    if user.id == actor:
+        raise ConflictError("user.disable_self")
+    if not user.is_active:
+        return user
+    if (
+        any(m.role == Role.OPERATOR.value for m in user.memberships)
+        and await _other_active_operators(session, user.id) == 0
+    ):
+        raise ConflictError("membership.last_operator")
+    user.is_active = False
+    await session.flush()
+    return user
+
+
+async def enable_user(session: AsyncSession, user_id: UUID) -> User:
+    """Enable an account again: the person can log in with their password."""
+    user = await get_user(session, user_id)
+    user.is_active = True
+    await session.flush()
+    return user
+
+
 async def list_users(session: AsyncSession) -> list[User]:
     """All users by e-mail."""
     return list(await session.scalars(select(User).order_by(User.email)))
