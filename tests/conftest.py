@@ -100,6 +100,26 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
             ),
         )
         agreement_id = str(agreement.id)
+        # The partner organisation partner@test.local works for, in the partner registry.
+        from cus_tenants.partners.schemas import ContactIn, PartnerCategory, PartnerCreate
+        from cus_tenants.partners.service import create_partner
+
+        partner = await create_partner(
+            session,
+            agreement.id,
+            (GMINA_A, GMINA_B),
+            PartnerCreate(
+                name="Spółdzielnia Socjalna Test",
+                category=PartnerCategory.SOCIAL_ECONOMY,
+                nip="6652877583",
+                areas=[4, 14],
+                gminy=[GMINA_A, GMINA_B],
+                contacts=[
+                    ContactIn(name="Anna Testowa", email="anna@spoldzielnia.test"),
+                    ContactIn(name="Piotr Testowy", phone="+48 600 100 200"),
+                ],
+            ),
+        )
         users: list[tuple[str, Scope, str, Role]] = [
             ("operator@test.local", Scope.PLATFORM, "*", Role.OPERATOR),
             ("kipus.a@test.local", Scope.GMINA, GMINA_A, Role.KIPUS),
@@ -108,7 +128,7 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
             ("osl.a@test.local", Scope.GMINA, GMINA_A, Role.OSL),
             ("director@test.local", Scope.AGREEMENT, agreement_id, Role.DIRECTOR),
             ("rops@test.local", Scope.REGION, "30", Role.ROPS_SUPERVISOR),
-            ("partner@test.local", Scope.PARTNER, "partner-1", Role.PARTNER_STAFF),
+            ("partner@test.local", Scope.PARTNER, str(partner.id), Role.PARTNER_STAFF),
         ]
         for email, scope, scope_id, role in users:
             await create_user(

@@ -68,7 +68,7 @@ def test_search_criteria_never_travel_in_urls(app: Litestar) -> None:
 
 
 #: Pages anyone may open without logging in.
-PUBLIC_PAGES = {"/login", "/logout", "/language", "/accessibility"}
+PUBLIC_PAGES = {"/login", "/logout", "/language", "/accessibility", "/uslugi/{teryt:str}"}
 
 
 def test_only_known_pages_are_public(app: Litestar) -> None:

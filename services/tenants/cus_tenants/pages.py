@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from cus_shared.errors import DomainError, FieldProblem
 from cus_shared.i18n.language import N_
-from cus_shared.identity.roles import Role
+from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.web.forms import form_errors, problems_from_validation
 from cus_shared.web.navigation import NavLink
 from cus_tenants.gminy.models import GminaStatus
@@ -71,21 +71,48 @@ def error_status(error: DomainError | ValidationError) -> int:
 def build_pages() -> Router:
     """All pages of the tenants service."""
     from cus_tenants.agreements.pages import AgreementPages
+    from cus_tenants.budgets.pages import PAGES as BUDGET_PAGES
+    from cus_tenants.catalogue.pages import PAGES as CATALOGUE_PAGES
+    from cus_tenants.contracts.pages import PAGES as CONTRACT_PAGES
     from cus_tenants.gminy.pages import GminaPages
     from cus_tenants.identity.pages import LoginPages, UserPages
+    from cus_tenants.partners.pages import PAGES as PARTNER_PAGES
+    from cus_tenants.programmes.pages import PAGES as PROGRAMME_PAGES
 
-    return Router(path="/", route_handlers=[LoginPages, GminaPages, AgreementPages, UserPages])
+    return Router(
+        path="/",
+        route_handlers=[
+            LoginPages,
+            GminaPages,
+            AgreementPages,
+            UserPages,
+            *CATALOGUE_PAGES,
+            *PROGRAMME_PAGES,
+            *PARTNER_PAGES,
+            *CONTRACT_PAGES,
+            *BUDGET_PAGES,
+        ],
+    )
 
 
 def navigation(context: PageContext) -> list[NavLink]:
-    """The operator's administration links."""
-    if not context.principal.has_role(Role.OPERATOR):
-        return []
-    return [
-        NavLink("Gminy", "/admin/gminy"),
-        NavLink("Agreements", "/admin/agreements"),
-        NavLink("Users", "/admin/users"),
-    ]
+    """The operator's administration; what the agreement shares and plans for CUS staff."""
+    links: list[NavLink] = []
+    principal = context.principal
+    if principal.has_role(Role.OPERATOR):
+        links += [
+            NavLink("Gminy", "/admin/gminy"),
+            NavLink("Agreements", "/admin/agreements"),
+            NavLink("Users", "/admin/users"),
+        ]
+    if principal.has_role(Role.OPERATOR, *CUS_STAFF_ROLES):
+        links += [
+            NavLink("Services catalogue", "/catalogue"),
+            NavLink("Programmes", "/programmes"),
+            NavLink("Partners", "/partners"),
+            NavLink("Contracts", "/contracts"),
+        ]
+    return links
 
 
 def start_page(principal: Principal) -> str | None:

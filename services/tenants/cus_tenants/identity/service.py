@@ -54,8 +54,13 @@ async def _scope_exists(session: AsyncSession, scope: Scope, scope_id: str) -> b
         return scope_id in VOIVODESHIPS
     if scope is Scope.PLATFORM:
         return scope_id == "*"
-    # The partner registry arrives with the catalogue issue; until then any id is accepted.
-    return bool(scope_id)
+    if scope is Scope.PARTNER:
+        # The id of a partner in the registry (imported here: the registry's service reads
+        # contracts and the catalogue, none of which identity needs elsewhere).
+        from cus_tenants.partners.service import partner_exists
+
+        return await partner_exists(session, scope_id)
+    return False
 
 
 async def validate_memberships(
