@@ -18,6 +18,7 @@ from cus_shared.tenancy import open_service_session
 from cus_tenants.agreements.models import Agreement
 from cus_tenants.agreements.schemas import AgreementCreate, MemberIn
 from cus_tenants.agreements.service import create_agreement
+from cus_tenants.demo_plans import seed_plans
 from cus_tenants.gminy.models import Gmina
 from cus_tenants.gminy.service import register_gmina
 from cus_tenants.identity.models import User
@@ -38,7 +39,6 @@ DEMO_GMINY = (
 )
 DEMO_AGREEMENT = "Porozumienie gmin Kramsk, Golina i Kazimierz Biskupi (CUS partnerski)"
 DEMO_PASSWORD = "Demo-CUS-2026!"  # noqa: S105 - documented demo password
-DEMO_PARTNER_ID = "demo-partner-spoldzielnia"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class DemoUser:
     name: str
     role: Role
     scope: Scope
-    scope_id: str  # "agreement" is replaced with the demo agreement's id
+    scope_id: str  # "agreement" and "partner" stand for the demo agreement's and partner's ids
 
 
 DEMO_USERS = (
@@ -77,7 +77,7 @@ DEMO_USERS = (
         "Paulina Partnerska",
         Role.PARTNER_STAFF,
         Scope.PARTNER,
-        DEMO_PARTNER_ID,
+        "partner",
     ),
     DemoUser("rops@demo.cus.local", "Roman Regionalny", Role.ROPS_SUPERVISOR, Scope.REGION, "30"),
 )
@@ -117,14 +117,16 @@ async def seed_demo(settings: Settings) -> None:
                         ],
                     ),
                 )
+            partner_id = await seed_plans(session, agreement, [t for t, _ in DEMO_GMINY])
+            console.print("catalogue, partner, contracts, programmes and Kramsk's budget ready")
             for demo_user in DEMO_USERS:
                 exists = await session.scalar(
                     select(User.id).where(func.lower(User.email) == demo_user.email)
                 )
                 if exists is not None:
                     continue
-                scope_id = (
-                    str(agreement.id) if demo_user.scope_id == "agreement" else demo_user.scope_id
+                scope_id = {"agreement": str(agreement.id), "partner": str(partner_id)}.get(
+                    demo_user.scope_id, demo_user.scope_id
                 )
                 await create_user(
                     session,
@@ -170,7 +172,7 @@ def _print_accounts() -> None:
             Scope.AGREEMENT: "3 gminy porozumienia",
             Scope.PLATFORM: "cała platforma",
             Scope.REGION: "województwo wielkopolskie",
-            Scope.PARTNER: user.scope_id,
+            Scope.PARTNER: "Spółdzielnia Socjalna „Razem”",
         }[user.scope]
         table.add_row(user.email, _ROLE_DESCRIPTIONS[user.role], scope)
     console.print(table)
