@@ -39,9 +39,7 @@ async def test_demo_plans_pass_the_rules_and_reproduce_kramsk(platform: Platform
         # Idempotent: a second run finds the partner and adds nothing.
         assert await seed_plans(session, agreement, [GMINA_A, GMINA_B]) == partner_id
         contracts = await session.scalar(
-            select(func.count())
-            .select_from(Contract)
-            .where(Contract.agreement_id == agreement.id)
+            select(func.count()).select_from(Contract).where(Contract.agreement_id == agreement.id)
         )
         assert contracts == 2
         budget = await session.scalar(

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 async def switch_gmina(request: Request[Any, Any, Any]) -> Response[Any]:
     """The gmina switcher: go to the desk of the chosen gmina (404 when it is not theirs)."""
     teryt = request.query_params.get("teryt", "")
+    if not teryt:
+        # "Switch" pressed before choosing: stay where the person starts.
+        return Redirect(path="/", status_code=303)
     if not principal_of(request).roles_in(teryt):
         raise NotFoundError("not_found")
     return Redirect(path=f"/gminy/{teryt}/", status_code=303)
