@@ -10,7 +10,7 @@ from playwright.async_api import Page
 
 from tests.browser.accessibility import assert_accessible, save_screenshot
 from tests.browser.flows import log_in
-from tests.conftest import GMINA_A
+from tests.conftest import GMINA_A, Platform
 
 
 async def _enter(page: Page, entry: str) -> None:
@@ -23,11 +23,13 @@ async def _enter(page: Page, entry: str) -> None:
 
 
 async def test_director_builds_the_catalogue_and_a_programme_with_a_budget(
-    page: Page, live_server: str
+    page: Page, live_server: str, platform: Platform
 ) -> None:
     code = f"usluga-{random.randrange(10**6)}"
     await log_in(page, live_server, "director@test.local")
     await _enter(page, "/catalogue")
+    await assert_accessible(page, name="catalogue-entry")
+    await page.goto(f"{live_server}/catalogue/{platform.agreement_id}")
     await assert_accessible(page, name="catalogue")
     await save_screenshot(page, "catalogue")
 
@@ -76,18 +78,18 @@ async def test_director_builds_the_catalogue_and_a_programme_with_a_budget(
     await save_screenshot(page, "budget")
 
 
-async def test_partners_contracts_and_their_forms(page: Page, live_server: str) -> None:
+async def test_partners_contracts_and_their_forms(
+    page: Page, live_server: str, platform: Platform
+) -> None:
     await log_in(page, live_server, "director@test.local")
-    await _enter(page, "/partners")
+    # The test agreement (other tests add agreements the director may also read).
+    await page.goto(f"{live_server}/partners/{platform.agreement_id}")
     await assert_accessible(page, name="partners")
     await save_screenshot(page, "partners")
     await page.click("main a[href^='/partners/p/'] >> nth=0")
     await assert_accessible(page, name="partner")
     await save_screenshot(page, "partner")
-    await page.click("nav a[href='/partners']")
-    if await page.locator("a.button[href$='/new']").count() == 0:
-        await page.click("main a[href^='/partners/'] >> nth=0")
-    await page.click("a.button[href$='/new']")
+    await page.goto(f"{live_server}/partners/{platform.agreement_id}/new")
     await page.fill("#f-name", "Fundacja Próbna")
     await page.fill("#f-nip", "1234567890")  # wrong check digit
     async with page.expect_navigation():
@@ -97,7 +99,7 @@ async def test_partners_contracts_and_their_forms(page: Page, live_server: str) 
     await assert_accessible(page, name="partner-new-errors")
     await save_screenshot(page, "partner-new-errors")
 
-    await _enter(page, "/contracts")
+    await page.goto(f"{live_server}/contracts/{platform.agreement_id}")
     await assert_accessible(page, name="contracts")
     await page.click("a.button[href$='/new']")
     await assert_accessible(page, name="contract-new")

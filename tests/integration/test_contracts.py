@@ -621,16 +621,18 @@ async def test_contract_pages_show_what_was_agreed(
         new = await browser.get(f"/contracts/{platform.agreement_id}/new?partner_id={provider}")
         assert f'<option value="{provider}" selected>' in new.text
         page = text_of(new)
-        assert "otwarty konkurs ofert – wspieranie" in page
-        assert "realizacja własna CUS" in page and "urząd gminy" in page
-        assert "podmiot leczniczy" in page
-        assert "zamówienie publiczne z klauzulami społecznymi" in page
+        assert (
+            "Otwarty konkurs ofert (ustawa o działalności pożytku publicznego), wspieranie" in page
+        )
+        assert "Sam CUS lub inna jednostka gminy" in page and "Urząd gminy" in page
+        assert "Podmiot leczniczy" in page
+        assert "Zamówienie publiczne z klauzulami społecznymi" in page
         response = await browser.submit(f"/contracts/{platform.agreement_id}/new", form)
         assert response.status_code == 303, text_of(response)
         detail = text_of(await browser.get(response.headers["location"]))
     assert f"Zapisano umowę: {form['number']}." in detail
     for expected in (
-        "zamówienie publiczne z klauzulami społecznymi",
+        "Zamówienie publiczne z klauzulami społecznymi",
         "01.01.2025 – 31.12.2025",
         "12 500,00 zł",
         "12,5 godzin miesięcznie",
@@ -653,7 +655,7 @@ async def test_contract_pages_show_what_was_agreed(
                 f"/contracts/{platform.agreement_id}", headers={"Accept-Language": "en"}
             )
         )
-        assert "public procurement with social clauses" in english
+        assert "Public procurement with social clauses" in english
         assert "12.5 hours per month" not in english and "12,5 hours per month" in english
 
 
@@ -669,7 +671,7 @@ async def test_mistakes_on_the_contract_form_are_shown_and_nothing_is_written(
     form = contract_form(
         provider,
         [],
-        value="12.500,00",
+        value="dwanaście tysięcy",
         capacity="dużo",
         gminy=[GMINA_B],
         ends_on="2024-12-31",
@@ -692,7 +694,7 @@ async def test_mistakes_on_the_contract_form_are_shown_and_nothing_is_written(
     summary = response.text.split('class="error-summary"')[1].split("</ul>")[0]
     anchors = [part.split('"')[0] for part in summary.split('href="#')[1:]]
     assert anchors == ["f-services", "f-ends_on", "f-value", "f-capacity", "f-capacity_unit"]
-    assert 'value="12.500,00"' in response.text
+    assert 'value="dwanaście tysięcy"' in response.text
     for anchor in ("#f-value", "#f-capacity", "#f-capacity_unit"):
         assert f'href="{anchor}"' in response.text, anchor
     assert await contracts_written(admin_engine) == before

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from cus_tenants.budgets.amounts import (
+from cus_shared.i18n.amounts import (
     AmountFormatError,
     form_amount,
     parse_amount,

@@ -216,7 +216,7 @@ def charts(report: BudgetReport, prefix: str = "budget") -> Charts | None:
     table = figures.table
     if table.total.planned <= 0:
         return None
-    from cus_tenants.budgets.amounts import plain_percent
+    from cus_shared.i18n.amounts import plain_percent
 
     marks = swatches([s.name for s in report.services], prefix)
     service_ids: list[UUID] = list(figures.services)

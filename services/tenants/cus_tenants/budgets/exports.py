@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cus_shared.i18n.amounts import as_decimal, plain_amount, plain_percent
 from cus_shared.i18n.language import N_
 from cus_shared.i18n.language import gettext as _
-from cus_tenants.budgets.amounts import as_decimal, plain_amount, plain_percent
 from cus_tenants.budgets.figures import Amounts
 from cus_tenants.budgets.views import warning_message
 

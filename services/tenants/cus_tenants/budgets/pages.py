@@ -17,6 +17,12 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.errors import FieldProblem, InputError, NotFoundError
+from cus_shared.i18n.amounts import (
+    AmountFormatError,
+    form_amount,
+    parse_amount,
+    plain_percent,
+)
 from cus_shared.i18n.formatting import format_money
 from cus_shared.i18n.language import N_
 from cus_shared.i18n.language import gettext as _
@@ -24,12 +30,6 @@ from cus_shared.identity.guards import principal_of
 from cus_shared.web.forms import FormErrors, form_errors, problems_from_validation, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.budgets import service
-from cus_tenants.budgets.amounts import (
-    AmountFormatError,
-    form_amount,
-    parse_amount,
-    plain_percent,
-)
 from cus_tenants.budgets.charts import charts as draw_charts
 from cus_tenants.budgets.exports import SOURCE_LABELS
 from cus_tenants.budgets.figures import FUNDING_SOURCES, Amounts

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from cus_shared.errors import FieldProblem, InputError, NotFoundError
+from cus_shared.i18n.amounts import MAX_GROSZE
 from cus_shared.i18n.formatting import format_date, format_money
 from cus_tenants.agreements.access import gmina_planning_access
 from cus_tenants.agreements.models import AgreementMember
 from cus_tenants.budgets import figures as calc
-from cus_tenants.budgets.amounts import MAX_GROSZE
 from cus_tenants.budgets.models import Budget, BudgetLine, BudgetPeriod, BudgetService
 from cus_tenants.budgets.schemas import MAX_PERIODS, PeriodIn
 from cus_tenants.catalogue.models import CatalogueService

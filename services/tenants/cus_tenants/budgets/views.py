@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from cus_shared.i18n.amounts import plain_percent
 from cus_shared.i18n.formatting import format_money
 from cus_shared.i18n.language import current_language
 from cus_shared.messages import translate
-from cus_tenants.budgets.amounts import plain_percent
 from cus_tenants.budgets.figures import FUNDING_SOURCES, RuleWarning
 from cus_tenants.budgets.schemas import (
     BudgetRead,

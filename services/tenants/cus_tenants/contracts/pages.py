@@ -18,21 +18,19 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.errors import DomainError, FieldProblem, InputError
+from cus_shared.i18n.amounts import form_amount, parse_amount
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.web.forms import form_errors, problems_from_validation, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import AgreementAccess, agreement_access, readable_agreements
+from cus_tenants.catalogue.labels import MODE_LABELS, mode_name
 from cus_tenants.contracts import service
 from cus_tenants.contracts.labels import (
     CAPACITY_UNIT_LABELS,
-    MODE_LABELS,
-    amount_text,
     capacity_text,
-    mode_name,
     number_text,
-    parse_amount,
     parse_capacity,
 )
 from cus_tenants.contracts.schemas import ContractCreate, ContractUpdate
@@ -247,7 +245,7 @@ def _values_of(contract: Contract) -> tuple[dict[str, str], dict[str, list[str]]
         "mode": contract.mode,
         "starts_on": contract.starts_on.isoformat(),
         "ends_on": contract.ends_on.isoformat(),
-        "value": amount_text(contract.value_grosze),
+        "value": form_amount(contract.value_grosze),
         "capacity": number_text(contract.capacity),
         "capacity_unit": contract.capacity_unit,
         "minimum_standard": contract.minimum_standard or "",

@@ -251,8 +251,9 @@ async def _detail_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Template:
+    from cus_tenants.catalogue.labels import mode_name
     from cus_tenants.contracts import service as contracts
-    from cus_tenants.contracts.labels import capacity_text, mode_name
+    from cus_tenants.contracts.labels import capacity_text
 
     names = await gminy.gmina_names(session, (g.teryt for g in partner.gminy))
     services = await service_names(session, partner.agreement_id)
