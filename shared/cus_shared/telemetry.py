@@ -91,9 +91,25 @@ def configure_logging(*, json_logs: bool) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=True,
     )
+
+
+class _StderrLogger:
+    """Writes each line to whatever ``sys.stderr`` is at that moment: a logger cached while a
+    command ran with a replaced (later closed) stderr must not keep writing to it."""
+
+    def msg(self, message: str) -> None:
+        """Write one rendered line."""
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = err = error = critical = exception = failure = msg
+    fatal = msg
+
+
+def _stderr_logger(*_: Any) -> _StderrLogger:
+    return _StderrLogger()
 
 
 def instrument_engine(engine: AsyncEngine) -> None:

@@ -159,7 +159,7 @@ async def test_operator_registers_a_gmina_and_it_is_provisioned(
         assert response.headers["location"] == f"/admin/gminy/{NEW_GMINA}"
         page = text_of(await browser.get(response.headers["location"]))
         assert "Gmina Nowa Gmina Testowa została zarejestrowana" in page
-        assert "Aktywna" in page and "t0001" in page and "Gmina miejska" in page
+        assert "Aktywna" in page and "t0002" in page and "Gmina miejska" in page
         # The message is shown once.
         assert "została zarejestrowana" not in text_of(await browser.get("/admin/gminy"))
     async with admin_engine.connect() as conn:

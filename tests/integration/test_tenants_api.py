@@ -28,7 +28,7 @@ async def test_operator_registers_and_provisions_a_gmina(
     )
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "active"
-    assert created.json()["schema_revision"] == "t0001"
+    assert created.json()["schema_revision"] == "t0002"
     async with platform.db.admin_engine.connect() as conn:
         tables = await conn.scalar(
             text("SELECT count(*) FROM pg_tables WHERE schemaname = 'gmina_0201011'")

@@ -18,7 +18,12 @@ class AuditEntry(TenantBase):
     """One access to personal data (dziennik dostępu)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity_id_occurred_at", "entity_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity_id_occurred_at", "entity_id", "occurred_at"),
+        # The desk: what a person opened lately, and accesses of the last days.
+        Index("ix_audit_log_actor_id_occurred_at", "actor_id", "occurred_at"),
+        Index("ix_audit_log_occurred_at", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(
