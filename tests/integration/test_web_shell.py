@@ -239,3 +239,11 @@ async def test_other_gminy_pages_answer_404(app: Litestar) -> None:
             assert (await browser.get(path)).status_code == 404, path
         switch = await browser.get("/gminy/switch", params={"teryt": "3010013"})
         assert switch.status_code == 404
+
+
+async def test_partner_inbox_names_the_partner(app: Litestar) -> None:
+    """The partner's name travels in the token (core reads no registry table)."""
+    async with browser_session(app, "partner@test.local") as browser:
+        inbox = await browser.get("/partner/inbox")
+    assert inbox.status_code == 200
+    assert "Spółdzielnia Socjalna Test" in text_of(inbox)

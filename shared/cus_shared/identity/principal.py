@@ -35,6 +35,8 @@ class Principal:
     display_name: str = ""
     #: Names of the gminy in ``tenant_roles`` (public registry data), for the gmina switcher.
     gmina_names: Mapping[str, str] = field(default_factory=dict)
+    #: Names of the partner organisations the person works for (public registry data).
+    partner_names: Mapping[str, str] = field(default_factory=dict)
 
     def roles_in(self, teryt: str) -> frozenset[Role]:
         """Roles held in a gmina (empty when none)."""

@@ -35,6 +35,7 @@ def issue_token(
     tenant_roles: Mapping[str, frozenset[Role]],
     display_name: str = "",
     gmina_names: Mapping[str, str] | None = None,
+    partner_names: Mapping[str, str] | None = None,
 ) -> tuple[str, datetime]:
     """Sign a token for the user; returns it with its expiry."""
     now = datetime.now(UTC)
@@ -49,6 +50,7 @@ def issue_token(
             "ten": {t: sorted(r.value for r in roles) for t, roles in tenant_roles.items()},
             "name": display_name,
             "gn": dict(gmina_names or {}),
+            "pn": dict(partner_names or {}),
             # When the person logged in: renewals keep it, so a session has an absolute end.
             "auth_time": int(now.timestamp()),
         },
@@ -93,6 +95,7 @@ def principal_from_token(token: Token) -> Principal:
         tenant_roles=tenant_roles,
         display_name=str(extras.get("name", "")),
         gmina_names={str(k): str(v) for k, v in dict(extras.get("gn", {})).items()},
+        partner_names={str(k): str(v) for k, v in dict(extras.get("pn", {})).items()},
     )
 
 

@@ -22,7 +22,11 @@ from cus_shared.web.pages import render
 async def partner_inbox(request: Request[Any, Any, Any]) -> Template:
     """Referrals for the person's partner organisations (none can exist yet)."""
     principal: Principal = request.user
-    partners = sorted(m.scope_id for m in principal.memberships if m.scope is Scope.PARTNER)
+    partners = sorted(
+        principal.partner_names.get(m.scope_id, m.scope_id)
+        for m in principal.memberships
+        if m.scope is Scope.PARTNER
+    )
     return render(
         request, "core/partner_inbox/inbox.html", title=_("Referrals inbox"), partners=partners
     )

@@ -32,6 +32,7 @@ from cus_tenants.agreements.models import Agreement
 from cus_tenants.agreements.service import members_on
 from cus_tenants.gminy.models import Gmina
 from cus_tenants.identity.models import Membership, User
+from cus_tenants.partners.service import partner_exists, partner_names
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,10 +56,6 @@ async def _scope_exists(session: AsyncSession, scope: Scope, scope_id: str) -> b
     if scope is Scope.PLATFORM:
         return scope_id == "*"
     if scope is Scope.PARTNER:
-        # The id of a partner in the registry (imported here: the registry's service reads
-        # contracts and the catalogue, none of which identity needs elsewhere).
-        from cus_tenants.partners.service import partner_exists
-
         return await partner_exists(session, scope_id)
     return False
 
@@ -273,13 +270,16 @@ async def resolve_claims(
 
 async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str, datetime]:
     """Check the credentials and sign a token with the person's memberships, the gminy they
-    act in today and those gminy's names; the token and its expiry."""
+    act in today, and the names of those gminy and of their partner organisations; the token
+    and its expiry."""
     user = await authenticate(session, email, password)
     memberships, tenant_roles = await resolve_claims(session, user)
     rows = await session.execute(
         select(Gmina.teryt, Gmina.name).where(Gmina.teryt.in_(list(tenant_roles)))
     )
     names = dict(rows.tuples().all())
+    partner_ids = [UUID(m.scope_id) for m in memberships if m.scope is Scope.PARTNER]
+    partners = {str(k): v for k, v in (await partner_names(session, partner_ids)).items()}
     return issue_token(
         get_settings().auth,
         user_id=user.id,
@@ -287,4 +287,5 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str
         tenant_roles=tenant_roles,
         display_name=user.display_name,
         gmina_names=names,
+        partner_names=partners,
     )
