@@ -972,6 +972,8 @@ async def test_pages_create_a_budget_and_fill_it(
         )
         assert executed.status_code == 303
         assert await lines_sum(admin_engine, budget_id) == (4, 31_220_000)
+        shown = text_of(await browser.get(f"/budgets/{budget_id}"))
+        assert "19 999,99 zł" in shown.replace("\xa0", " ")
 
         too_much = await browser.submit(
             f"/budgets/{budget_id}/services",

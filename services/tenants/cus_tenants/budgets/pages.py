@@ -141,6 +141,30 @@ def _periods_from_rows(
     return periods, row_of
 
 
+def _budget_form(
+    form: dict[str, str], rows: list[dict[str, str]], *, with_ids: bool
+) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem], list[int]]:
+    """What the new-budget and edit forms post: the values to show again, the body the API's
+    model validates, the problems of the amounts typed, and the form row of each period."""
+    values: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "period_kind": form.get("period_kind", ""),
+        "project_value": form.get("project_value", ""),
+        "direct_costs": form.get("direct_costs", ""),
+        "periods": rows,
+    }
+    problems: list[FieldProblem] = []
+    periods, row_of = _periods_from_rows(rows, with_ids=with_ids)
+    submitted: dict[str, Any] = {
+        "title": values["title"],
+        "period_kind": values["period_kind"],
+        "periods": periods,
+        "project_value_grosze": _amount(form, "project_value", problems),
+        "direct_costs_grosze": _amount(form, "direct_costs", problems),
+    }
+    return values, submitted, problems, row_of
+
+
 def _budget_id(text: str) -> UUID:
     try:
         return UUID(text)
@@ -214,22 +238,7 @@ class ProgrammeBudgetPages(Controller):
         )
         form = await read_form(request)
         rows = _period_rows(form, NEW_PERIOD_ROWS)
-        values: dict[str, Any] = {
-            "title": form.get("title", ""),
-            "period_kind": form.get("period_kind", ""),
-            "project_value": form.get("project_value", ""),
-            "direct_costs": form.get("direct_costs", ""),
-            "periods": rows,
-        }
-        problems: list[FieldProblem] = []
-        periods, row_of = _periods_from_rows(rows, with_ids=False)
-        submitted: dict[str, Any] = {
-            "title": values["title"],
-            "period_kind": values["period_kind"],
-            "periods": periods,
-            "project_value_grosze": _amount(form, "project_value", problems),
-            "direct_costs_grosze": _amount(form, "direct_costs", problems),
-        }
+        values, submitted, problems, row_of = _budget_form(form, rows, with_ids=False)
         data: BudgetCreate | None = None
         try:
             data = BudgetCreate.model_validate(submitted)
@@ -396,22 +405,7 @@ class BudgetPages(Controller):
         )
         form = await read_form(request)
         rows = _period_rows(form, _row_count(form.get("period_rows", "")))
-        values: dict[str, Any] = {
-            "title": form.get("title", ""),
-            "period_kind": form.get("period_kind", ""),
-            "project_value": form.get("project_value", ""),
-            "direct_costs": form.get("direct_costs", ""),
-            "periods": rows,
-        }
-        problems: list[FieldProblem] = []
-        periods, row_of = _periods_from_rows(rows, with_ids=True)
-        submitted: dict[str, Any] = {
-            "title": values["title"],
-            "period_kind": values["period_kind"],
-            "periods": periods,
-            "project_value_grosze": _amount(form, "project_value", problems),
-            "direct_costs_grosze": _amount(form, "direct_costs", problems),
-        }
+        values, submitted, problems, row_of = _budget_form(form, rows, with_ids=True)
         data: BudgetUpdate | None = None
         try:
             data = BudgetUpdate.model_validate(submitted)
