@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cus_shared.plugins import ServicePlugin, lazy
-
-if TYPE_CHECKING:
-    pass
-
 
 plugin = ServicePlugin(
     name="reporting",

@@ -1,6 +1,7 @@
 """The tenants service's pages: logging in and out, and the operator's administration of
-gminy, agreements and users. Also what those pages share: names of roles, scopes and
-statuses as people read them, and field problems of the API moved onto a form's fields."""
+gminy, agreements and users; the navigation of the shared planning. Also what those pages
+share: names of statuses and gmina types, and field problems of the API moved onto a form's
+fields (role and scope names are in cus_shared.web.labels)."""
 
 from __future__ import annotations
 

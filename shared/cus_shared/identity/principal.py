@@ -47,11 +47,6 @@ class Principal:
         return any(m.role in roles for m in self.memberships)
 
     @property
-    def roles(self) -> frozenset[Role]:
-        """Every role held, in any scope."""
-        return frozenset(m.role for m in self.memberships)
-
-    @property
     def regions(self) -> frozenset[str]:
         """Voivodeship codes held by region-scoped memberships."""
         return frozenset(m.scope_id for m in self.memberships if m.scope is Scope.REGION)

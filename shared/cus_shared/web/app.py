@@ -30,6 +30,7 @@ from cus_shared.web.language import language_middleware
 from cus_shared.web.pages import shell_routes
 from cus_shared.web.problems import EXCEPTION_HANDLERS
 from cus_shared.web.security import (
+    NOT_PAGES,
     derived_secret,
     is_page_path,
     make_auth,
@@ -54,7 +55,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/api/tenants/auth/login$", "^/static/"]
 
 #: Paths outside the page forms' CSRF checks: the API authenticates by header, not cookie.
-NOT_FORMS = ["^/api/", "^/schema", "^/health$", "^/ready$", "^/static/"]
+NOT_FORMS = [f"^{prefix}" for prefix in (*NOT_PAGES, "/static/")]
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
@@ -140,7 +141,7 @@ def _renew_page_session(settings: Settings) -> Any:
         if message["type"] != "http.response.start" or not is_page_path(scope["path"]):
             return
         token = scope.get("auth")
-        if not isinstance(token, Token) or scope["path"] == "/logout":
+        if not isinstance(token, Token):
             return
         cookie = renewed_session_cookie(settings, token)
         if cookie is not None:

@@ -96,12 +96,12 @@ async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
     }
 
 
-def nest(flat: Mapping[str, str], *, keep_empty: frozenset[str] = frozenset()) -> dict[str, Any]:
+def nest(flat: Mapping[str, str]) -> dict[str, Any]:
     """``{"address.city": "Konin"}`` → ``{"address": {"city": "Konin"}}``; empty inputs are
-    left out (an optional field not filled in), unless named in ``keep_empty``."""
+    left out (an optional field not filled in)."""
     nested: dict[str, Any] = {}
     for name, value in flat.items():
-        if value == "" and name not in keep_empty:
+        if value == "":
             continue
         target = nested
         *parents, leaf = name.split(".")

@@ -25,7 +25,6 @@ class PageContext:
     """Who is looking at which page: what navigation and start pages are decided on."""
 
     principal: Principal
-    path: str
     #: The gmina the page is about, when it is a gmina's page.
     teryt: str | None = None
     gminy: tuple[GminaChoice, ...] = field(default_factory=tuple)

@@ -50,7 +50,7 @@ def page_context(request: Request[Any, Any, Any], teryt: str | None = None) -> P
             key=lambda g: g.name,
         )
     )
-    return PageContext(principal=principal, path=request.url.path, teryt=teryt, gminy=gminy)
+    return PageContext(principal=principal, teryt=teryt, gminy=gminy)
 
 
 def render(

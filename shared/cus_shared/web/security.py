@@ -33,7 +33,7 @@ LANGUAGE_COOKIE = "cus_lang"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 #: Paths that are not pages: the API, the API's schema browser, probes.
-_NOT_PAGES = ("/api/", "/schema", "/health", "/ready")
+NOT_PAGES = ("/api/", "/schema", "/health", "/ready")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -61,7 +61,7 @@ _SECURITY_HEADERS = {
 
 def is_page_path(path: str) -> bool:
     """Whether a path is a web page (as opposed to the API or an operations endpoint)."""
-    return not path.startswith(_NOT_PAGES) and path not in ("/schema",)
+    return not path.startswith(NOT_PAGES)
 
 
 def derived_secret(settings: Settings, purpose: str) -> bytes:

@@ -12,7 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from cus_shared.i18n.catalogues import catalogue_for, register_locale_dir
 from cus_shared.i18n.formatting import format_date, format_datetime, format_money
-from cus_shared.i18n.language import LANGUAGE_NAMES, current_language
+from cus_shared.i18n.language import LANGUAGE_NAMES, current_language, gettext
 from cus_shared.web.labels import role_name, scope_name
 
 if TYPE_CHECKING:
@@ -25,10 +25,6 @@ SHARED_TEMPLATES = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 
-def _gettext(message: str) -> str:
-    return catalogue_for(current_language()).gettext(message)
-
-
 def _ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue_for(current_language()).ngettext(singular, plural, n)
 
@@ -37,7 +33,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
     # newstyle: variables are filled in after translation and escaped (no injection via %).
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         date=format_date,
         datetime=format_datetime,

@@ -18,7 +18,7 @@ from cus_core.audit.service import AuditAction, access_counts, recent_entities_o
 from cus_core.residents import service as residents
 from cus_core.residents.pages import action_labels, role_labels
 from cus_shared.i18n.language import gettext as _
-from cus_shared.identity.guards import principal_of, require_tenant_roles
+from cus_shared.identity.guards import require_tenant_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.tenancy import TenantSession
 from cus_shared.web.pages import render
@@ -40,8 +40,7 @@ _WORKED_WITH = (AuditAction.READ, AuditAction.CREATE, AuditAction.UPDATE)
 @get("/gminy/", name="gmina-choice")
 async def choose_gmina(request: Request[Any, Any, Any]) -> Template:
     """The gminy a person works in, to choose one (people in several gminy start here)."""
-    principal = principal_of(request)
-    return render(request, "core/desk/choose.html", title=_("Your gminy"), principal=principal)
+    return render(request, "core/desk/choose.html", title=_("Your gminy"))
 
 
 class DeskPages(Controller):

@@ -34,7 +34,6 @@ from cus_shared.errors import (
     DomainError,
     FieldProblem,
     InputError,
-    NotFoundError,
 )
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
@@ -446,8 +445,6 @@ class ResidentPages(Controller):
                 update = _changes(form, current)
                 if update is not None:
                     await service.update_resident(db, resident_id, update)
-        except NotFoundError:
-            raise
         except (ValidationError, InputError, ConflictError) as exc:
             stale = isinstance(exc, ConflictError) and exc.key == "resident.stale"
             # A stale version is no mistake of one field: explained above the form.

@@ -62,8 +62,7 @@ async def readable_agreements(session: AsyncSession, principal: Principal) -> li
             Agreement.id.in_(
                 select(AgreementMember.agreement_id).where(
                     AgreementMember.teryt.in_(_staff_gminy(principal)),
-                    AgreementMember.joined_on <= today,
-                    (AgreementMember.left_on.is_(None)) | (AgreementMember.left_on >= today),
+                    AgreementMember.covering(today),
                 )
             )
         )
@@ -107,16 +106,14 @@ async def gmina_planning_access(
         today = _today()
         peers = select(AgreementMember.agreement_id).where(
             AgreementMember.teryt == teryt,
-            AgreementMember.joined_on <= today,
-            (AgreementMember.left_on.is_(None)) | (AgreementMember.left_on >= today),
+            AgreementMember.covering(today),
         )
         shared = await session.scalar(
             select(AgreementMember.id)
             .where(
                 AgreementMember.agreement_id.in_(peers),
                 AgreementMember.teryt.in_(_staff_gminy(principal)),
-                AgreementMember.joined_on <= today,
-                (AgreementMember.left_on.is_(None)) | (AgreementMember.left_on >= today),
+                AgreementMember.covering(today),
             )
             .limit(1)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Uuid
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cus_tenants.base import SharedBase, Timestamps
@@ -48,3 +48,8 @@ class AgreementMember(SharedBase):
     def active_on(self, day: date) -> bool:
         """Whether the membership covers a day."""
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+    @classmethod
+    def covering(cls, start: date, end: date | None = None) -> ColumnElement[bool]:
+        """SQL: the membership covers a day (``start``), or meets the period start–end."""
+        return (cls.joined_on <= (end or start)) & (cls.left_on.is_(None) | (cls.left_on >= start))

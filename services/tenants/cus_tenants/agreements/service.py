@@ -106,8 +106,7 @@ async def members_on(
     rows = await session.execute(
         select(AgreementMember.agreement_id, AgreementMember.teryt).where(
             AgreementMember.agreement_id.in_(ids),
-            AgreementMember.joined_on <= day,
-            (AgreementMember.left_on.is_(None)) | (AgreementMember.left_on >= day),
+            AgreementMember.covering(day),
         )
     )
     found: dict[UUID, list[str]] = {}

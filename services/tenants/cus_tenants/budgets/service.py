@@ -19,13 +19,13 @@ from cus_shared.errors import FieldProblem, InputError, NotFoundError
 from cus_shared.i18n.amounts import MAX_GROSZE
 from cus_shared.i18n.formatting import format_date, format_money
 from cus_tenants.agreements.access import gmina_planning_access
-from cus_tenants.agreements.models import AgreementMember
 from cus_tenants.budgets import figures as calc
 from cus_tenants.budgets.models import Budget, BudgetLine, BudgetPeriod, BudgetService
 from cus_tenants.budgets.schemas import MAX_PERIODS, PeriodIn
 from cus_tenants.catalogue.models import CatalogueService
-from cus_tenants.gminy.models import Gmina
+from cus_tenants.gminy.service import gmina_names
 from cus_tenants.programmes.models import Programme
+from cus_tenants.programmes.service import agreements_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -125,22 +125,13 @@ async def list_budgets(session: AsyncSession, programme: Programme) -> list[Budg
 
 async def gmina_name(session: AsyncSession, teryt: str) -> str:
     """The name of a programme's gmina."""
-    return await session.scalar(select(Gmina.name).where(Gmina.teryt == teryt)) or teryt
+    return (await gmina_names(session, [teryt])).get(teryt, teryt)
 
 
 async def available_services(session: AsyncSession, programme: Programme) -> list[ServiceOption]:
     """The catalogue services a programme's budget may include: those of the agreements its
     gmina belongs to today or belonged to during the programme's period."""
-    today = _today()
-    during = (AgreementMember.joined_on <= programme.period_end) & (
-        AgreementMember.left_on.is_(None) | (AgreementMember.left_on >= programme.period_start)
-    )
-    now = (AgreementMember.joined_on <= today) & (
-        AgreementMember.left_on.is_(None) | (AgreementMember.left_on >= today)
-    )
-    agreements = select(AgreementMember.agreement_id).where(
-        AgreementMember.teryt == programme.teryt, during | now
-    )
+    agreements = await agreements_of(session, programme)
     rows = await session.scalars(
         select(CatalogueService)
         .where(CatalogueService.agreement_id.in_(agreements))

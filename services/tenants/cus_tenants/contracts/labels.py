@@ -13,9 +13,7 @@ from cus_tenants.contracts.schemas import CapacityUnit
 if TYPE_CHECKING:
     from cus_tenants.contracts.models import Contract
 
-#: How the provider was chosen, or who delivers in-house (art. 7 of the Act).
-# Delivery modes are named once, in the catalogue (where they are allowed per service).
-
+# Delivery modes are named once, in the catalogue (cus_tenants.catalogue.labels).
 
 #: What a monthly capacity counts.
 CAPACITY_UNIT_LABELS: dict[str, str] = {

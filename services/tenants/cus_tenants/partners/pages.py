@@ -25,7 +25,7 @@ from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.web.forms import FormErrors, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import AgreementAccess, agreement_access, readable_agreements
-from cus_tenants.catalogue.vocabulary import AREAS
+from cus_tenants.catalogue.labels import area_name, area_options
 from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy import service as gminy
 from cus_tenants.pages import error_status, errors_on_form
@@ -63,14 +63,6 @@ CONTACT_ROWS = 3
 # --- what the pages show -------------------------------------------------------------------
 
 
-def area_name(code: int) -> str:
-    """A statutory area in the page's language."""
-    for area in AREAS:
-        if area.code == code:
-            return {"en": area.name_en, "uk": area.name_uk}.get(current_language(), area.name_pl)
-    return str(code)
-
-
 def service_name(service: CatalogueService) -> str:
     """A catalogue service's current name in the page's language (Polish when not given)."""
     version = service.current
@@ -83,10 +75,6 @@ async def service_names(session: AsyncSession, agreement_id: UUID) -> dict[str, 
     return {str(s.id): service_name(s) for s in await service.catalogue_of(session, agreement_id)}
 
 
-def _area_options() -> list[tuple[str, str]]:
-    return [(str(a.code), f"{a.code}. {area_name(a.code)}") for a in AREAS]
-
-
 def _category_options() -> list[tuple[str, str]]:
     return [(code, _(label)) for code, label in CATEGORY_LABELS.items()]
 
@@ -96,7 +84,7 @@ async def _choices(session: AsyncSession, access: AgreementAccess) -> dict[str, 
     names = await gminy.gmina_names(session, access.members_today)
     services = await service_names(session, access.agreement.id)
     return {
-        "area_options": _area_options(),
+        "area_options": area_options(),
         "category_options": _category_options(),
         "service_options": list(services.items()),
         "gmina_options": sorted(

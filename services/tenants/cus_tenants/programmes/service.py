@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from cus_shared.errors import ConflictError, FieldProblem, InputError, NotFoundError
 from cus_shared.i18n.formatting import POLAND
@@ -195,19 +195,8 @@ async def agreements_of(session: AsyncSession, programme: Programme) -> list[UUI
         select(AgreementMember.agreement_id)
         .where(
             AgreementMember.teryt == programme.teryt,
-            or_(
-                and_(
-                    AgreementMember.joined_on <= programme.period_end,
-                    or_(
-                        AgreementMember.left_on.is_(None),
-                        AgreementMember.left_on >= programme.period_start,
-                    ),
-                ),
-                and_(
-                    AgreementMember.joined_on <= day,
-                    or_(AgreementMember.left_on.is_(None), AgreementMember.left_on >= day),
-                ),
-            ),
+            AgreementMember.covering(programme.period_start, programme.period_end)
+            | AgreementMember.covering(day),
         )
         .distinct()
     )
