@@ -572,6 +572,27 @@ async def test_another_partners_contact_is_not_found(client: Client, platform: P
     assert response.status_code == 404
 
 
+async def test_another_partners_document_is_not_found(
+    client: Client, platform: Platform, admin_engine: AsyncEngine
+) -> None:
+    first = await register(client, platform)
+    second = await register(client, platform)
+    headers = await login(client, DIRECTOR)
+    added = await client.post(
+        f"/api/tenants/partners/{second['id']}/documents",
+        json={"title": "Statut"},
+        headers=headers,
+    )
+    assert added.status_code == 201, added.text
+    document_id = next(d["id"] for d in added.json()["documents"] if d["title"] == "Statut")
+    before = await count(admin_engine, "partner_document")
+    response = await client.delete(
+        f"/api/tenants/partners/{first['id']}/documents/{document_id}", headers=headers
+    )
+    assert response.status_code == 404
+    assert await count(admin_engine, "partner_document") == before
+
+
 # --- documents -----------------------------------------------------------------------------
 
 

@@ -368,11 +368,18 @@ async def test_taking_a_service_out_of_the_programme(
     headers = await login(client, DIRECTOR)
     version_id = await catalogue_version(client, platform)
     item = (await client.post(url, json=entry(version_id), headers=headers)).json()
+    other = (await record(client, programme())).json()
     before = await written(admin_engine)
     refused = await client.delete(f"{url}/{item['id']}", headers=await login(client, READER))
     assert refused.status_code == 403
     hidden = await client.delete(f"{url}/{item['id']}", headers=await login(client, OUTSIDER))
     assert hidden.status_code == 404
+    assert await written(admin_engine) == before
+    # Another programme's entry is not found under this programme (nothing removed).
+    crossed = await client.delete(
+        f"/api/tenants/programmes/{other['id']}/services/{item['id']}", headers=headers
+    )
+    assert crossed.status_code == 404
     assert await written(admin_engine) == before
     removed = await client.delete(f"{url}/{item['id']}", headers=headers)
     assert removed.status_code == 204
