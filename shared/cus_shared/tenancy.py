@@ -15,6 +15,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -25,7 +26,7 @@ from cus_shared.identifiers.teryt import Teryt, TerytError, parse_teryt
 
 # Runtime imports: Litestar inspects these dataclasses' annotations when injecting them.
 from cus_shared.identity.principal import Principal
-from cus_shared.identity.roles import Role
+from cus_shared.identity.roles import Role, Scope
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -66,10 +67,18 @@ class TenantContext:
     roles: frozenset[Role]
     request_id: str
     _seal: object = field(repr=False, compare=False)
+    #: Set when partner staff act in the gmina: the organisations whose referrals they may
+    #: see (and nothing else of the gmina's data).
+    partner_ids: frozenset[UUID] = frozenset()
 
     def __post_init__(self) -> None:
         if self._seal is not _SEAL:
             raise TypeError("TenantContext is made by resolve_tenant only")
+
+    @property
+    def is_partner(self) -> bool:
+        """Whether the caller is a partner's staff member rather than CUS staff."""
+        return bool(self.partner_ids)
 
 
 def resolve_tenant(principal: Principal, raw_teryt: str, *, request_id: str) -> TenantContext:
@@ -89,6 +98,36 @@ def resolve_tenant(principal: Principal, raw_teryt: str, *, request_id: str) -> 
         roles=roles,
         request_id=request_id,
         _seal=_SEAL,
+    )
+
+
+def resolve_partner_tenant(
+    principal: Principal, raw_teryt: str, *, request_id: str
+) -> TenantContext:
+    """Authorise partner staff for a gmina, for their organisations' referrals only.
+
+    Whether the organisation serves the gmina under a contract is checked inside the tenant
+    session (the gmina's view of its contracts); until then the context grants nothing."""
+    partner_ids = frozenset(
+        UUID(m.scope_id)
+        for m in principal.memberships
+        if m.scope is Scope.PARTNER and m.role is Role.PARTNER_STAFF
+    )
+    try:
+        teryt = parse_teryt(raw_teryt)
+    except TerytError:
+        raise NotFoundError("not_found") from None
+    if not partner_ids:
+        raise NotFoundError("not_found")
+    return TenantContext(
+        teryt=teryt,
+        schema=tenant_schema(teryt),
+        db_role=tenant_role(teryt),
+        principal=principal,
+        roles=frozenset({Role.PARTNER_STAFF}),
+        request_id=request_id,
+        _seal=_SEAL,
+        partner_ids=partner_ids,
     )
 
 

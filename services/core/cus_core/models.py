@@ -1,7 +1,55 @@
 """Every table of a tenant schema, for Alembic comparisons."""
 
+from cus_core.applications.models import (
+    Application,
+    InterviewNeed,
+    NeedsInterview,
+    QualificationDecision,
+    RequestedService,
+)
 from cus_core.audit.models import AuditEntry
 from cus_core.base import TenantBase
+from cus_core.community.models import (
+    CommunityEvent,
+    NeighbourSupport,
+    SelfHelpGroup,
+    Volunteer,
+)
+from cus_core.complaints.models import Complaint
+from cus_core.plans.models import (
+    IndividualPlan,
+    PlanApprover,
+    PlanGoal,
+    PlanReview,
+    PlanService,
+    PlanVersion,
+)
+from cus_core.referrals.models import Consent, Delivery, Referral, ReferralEvent
 from cus_core.residents.models import Household, Resident
 
-__all__ = ["AuditEntry", "Household", "Resident", "TenantBase"]
+__all__ = [
+    "Application",
+    "AuditEntry",
+    "CommunityEvent",
+    "Complaint",
+    "Consent",
+    "Delivery",
+    "Household",
+    "IndividualPlan",
+    "InterviewNeed",
+    "NeedsInterview",
+    "NeighbourSupport",
+    "PlanApprover",
+    "PlanGoal",
+    "PlanReview",
+    "PlanService",
+    "PlanVersion",
+    "QualificationDecision",
+    "Referral",
+    "ReferralEvent",
+    "RequestedService",
+    "Resident",
+    "SelfHelpGroup",
+    "TenantBase",
+    "Volunteer",
+]

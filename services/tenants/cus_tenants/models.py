@@ -4,7 +4,7 @@ from cus_tenants.agreements.models import Agreement, AgreementMember
 from cus_tenants.base import SharedBase
 from cus_tenants.budgets.models import Budget, BudgetLine, BudgetPeriod, BudgetService
 from cus_tenants.catalogue.models import CatalogueArea, CatalogueService, ServiceVersion
-from cus_tenants.contracts.models import Contract, ContractGmina, ContractService
+from cus_tenants.contracts.models import Contract, ContractGmina, ContractLoad, ContractService
 from cus_tenants.gminy.models import Gmina, GminaStatus
 from cus_tenants.identity.models import Membership, User
 from cus_tenants.partners.models import (
@@ -32,6 +32,7 @@ __all__ = [
     "CatalogueService",
     "Contract",
     "ContractGmina",
+    "ContractLoad",
     "ContractService",
     "Gmina",
     "GminaStatus",

@@ -17,6 +17,9 @@ from cus_shared.migrations.trees import MigrationTree
 #: Tables the tenant role may only append to and read.
 APPEND_ONLY = ("audit_log",)
 
+#: Views of ``shared`` filtered to the gmina whose role reads them.
+SHARED_VIEWS = ("gmina_service_offer", "gmina_contract_offer")
+
 
 def _metadata() -> MetaData:
     from cus_core.models import TenantBase
@@ -36,6 +39,14 @@ def tenant_grants(schema: str, role: str) -> list[str]:
     ]
     statements += [
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.{quote_ident(t)} FROM {r}" for t in APPEND_ONLY
+    ]
+    # What the gmina may read of the agreement: views that keep only its own rows, and its
+    # own rows of the contracts' load (row-level security; shared migration s0003).
+    statements += [
+        f"GRANT USAGE ON SCHEMA shared TO {r}",
+        f"GRANT SELECT ON {', '.join(f'shared.{v}' for v in SHARED_VIEWS)} TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE ON shared.contract_load TO {r}",
+        f"GRANT EXECUTE ON FUNCTION shared.contract_load_total(uuid, date) TO {r}",
     ]
     return statements
 

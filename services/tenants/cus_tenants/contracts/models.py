@@ -79,3 +79,22 @@ class ContractGmina(SharedBase):
         ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True
     )
     teryt: Mapped[str] = mapped_column(ForeignKey("gmina.teryt"), primary_key=True)
+
+
+class ContractLoad(SharedBase):
+    """Planned and delivered volume of a contract in one gmina and month — no person in it.
+
+    Written by core under each gmina's role (row-level security: its own gmina's rows only);
+    ``shared.contract_load_total()`` sums the gminy for the capacity check (migration s0003).
+    """
+
+    __tablename__ = "contract_load"
+    __table_args__ = (CheckConstraint("extract(day FROM month) = 1", name="month"),)
+
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True
+    )
+    teryt: Mapped[str] = mapped_column(String(7), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    planned: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, server_default="0")
+    delivered: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, server_default="0")

@@ -1,0 +1,1 @@
+"""Community work of the OSL: volunteers, self-help groups, neighbour support, events."""

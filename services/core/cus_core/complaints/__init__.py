@@ -1,0 +1,1 @@
+"""Complaints (skargi) of residents about a service, handled within one month."""

@@ -1,0 +1,1 @@
+"""Individual plans of social services (IPUS), their versions, approval and reviews."""
