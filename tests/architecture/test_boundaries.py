@@ -31,7 +31,7 @@ def test_import_contracts_hold() -> None:
 
 def _is_tenant_route(route: HTTPRoute) -> bool:
     """Core's API, and every page about one gmina (its path names the gmina)."""
-    return route.path.startswith("/api/core") or (
+    return route.path.startswith(("/api/core", "/partner/gminy/{teryt")) or (
         route.path.startswith("/gminy/{teryt") and route.path != "/gminy/switch"
     )
 

@@ -14,9 +14,19 @@ from cus_shared.messages import LANGUAGES, has_message, negotiate_language, tran
 
 
 def _error_keys() -> list[str]:
-    path = SHARED_LOCALE_DIR / "pl" / "LC_MESSAGES" / "cus_errors.po"
-    with Path(path).open("rb") as source:
-        return sorted(str(m.id) for m in read_po(source, locale="pl") if m.id)
+    """API message keys: the shared catalogue and each bounded context's own
+    (``<context>/locale/<lang>/LC_MESSAGES/cus_errors_<context>.po``)."""
+    files = [SHARED_LOCALE_DIR / "pl" / "LC_MESSAGES" / "cus_errors.po"]
+    files += [
+        path
+        for domain in domains()
+        for path in (domain.locale / "pl" / "LC_MESSAGES").glob("cus_errors_*.po")
+    ]
+    keys: set[str] = set()
+    for path in files:
+        with Path(path).open("rb") as source:
+            keys.update(str(m.id) for m in read_po(source, locale="pl") if m.id)
+    return sorted(keys)
 
 
 @pytest.mark.parametrize("key", _error_keys())

@@ -15,6 +15,11 @@ from cus_shared.identity.guards import principal_of
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.web.navigation import NavLink
 
+#: Who works on residents' cases (applications, plans, referrals, complaints).
+CASE_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.KIPUS})
+#: Who organises the local community (volunteers, groups, events).
+COMMUNITY_ROLES = frozenset({Role.DIRECTOR, Role.OSL})
+
 if TYPE_CHECKING:
     from cus_shared.identity.principal import Principal
     from cus_shared.web.navigation import PageContext
@@ -34,13 +39,31 @@ async def switch_gmina(request: Request[Any, Any, Any]) -> Response[Any]:
 
 def build_pages() -> Router:
     """All pages of core, with the same tenancy dependencies as its API."""
+    from cus_core.applications.pages import PAGES as APPLICATION_PAGES
+    from cus_core.community.pages import PAGES as COMMUNITY_PAGES
+    from cus_core.complaints.pages import PAGES as COMPLAINT_PAGES
     from cus_core.desk.pages import DeskPages, choose_gmina
     from cus_core.partner_inbox.pages import partner_inbox
+    from cus_core.plans.pages import PAGES as PLAN_PAGES
+    from cus_core.privacy.pages import PAGES as PRIVACY_PAGES
+    from cus_core.referrals.pages import PAGES as REFERRAL_PAGES
     from cus_core.residents.pages import ResidentPages
 
     return Router(
         path="/",
-        route_handlers=[switch_gmina, choose_gmina, partner_inbox, DeskPages, ResidentPages],
+        route_handlers=[
+            switch_gmina,
+            choose_gmina,
+            partner_inbox,
+            DeskPages,
+            ResidentPages,
+            *APPLICATION_PAGES,
+            *PLAN_PAGES,
+            *REFERRAL_PAGES,
+            *COMPLAINT_PAGES,
+            *COMMUNITY_PAGES,
+            *PRIVACY_PAGES,
+        ],
         dependencies={
             "tenant": Provide(provide_tenant),
             "db": Provide(provide_tenant_session),
@@ -55,9 +78,18 @@ def navigation(context: PageContext) -> list[NavLink]:
     teryt = context.teryt or (
         next(iter(principal.tenant_roles)) if len(principal.tenant_roles) == 1 else None
     )
-    if teryt and principal.roles_in(teryt) & CUS_STAFF_ROLES:
-        links.append(NavLink("Desk", f"/gminy/{teryt}/", active_prefix=f"/gminy/{teryt}/$"))
-        links.append(NavLink("Residents", f"/gminy/{teryt}/residents"))
+    roles = principal.roles_in(teryt) if teryt else frozenset()
+    if teryt and roles & CUS_STAFF_ROLES:
+        base = f"/gminy/{teryt}"
+        links.append(NavLink("Desk", f"{base}/", active_prefix=f"{base}/$"))
+        links.append(NavLink("Residents", f"{base}/residents"))
+        if roles & CASE_ROLES:
+            links.append(NavLink("Caseload", f"{base}/caseload"))
+            links.append(NavLink("Applications", f"{base}/applications"))
+            links.append(NavLink("Referrals", f"{base}/referrals"))
+            links.append(NavLink("Complaints", f"{base}/complaints"))
+        if roles & COMMUNITY_ROLES:
+            links.append(NavLink("Community", f"{base}/community"))
     elif principal.tenant_roles:
         links.append(NavLink("My gminy", "/gminy/"))
     if principal.has_role(Role.PARTNER_STAFF):

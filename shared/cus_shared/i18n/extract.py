@@ -53,7 +53,7 @@ class Domain:
 
 
 PACKAGES = (
-    ("cus_shared", ROOT / "shared" / "cus_shared" / "web", ROOT / "shared" / "cus_shared"),
+    ("cus_shared", *(2 * (ROOT / "shared" / "cus_shared",))),
     ("cus_tenants", *(2 * (ROOT / "services" / "tenants" / "cus_tenants",))),
     ("cus_core", *(2 * (ROOT / "services" / "core" / "cus_core",))),
     ("cus_reporting", *(2 * (ROOT / "services" / "reporting" / "cus_reporting",))),
