@@ -126,6 +126,7 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
             ("kipus.b@test.local", Scope.GMINA, GMINA_B, Role.KIPUS),
             ("kipus.c@test.local", Scope.GMINA, GMINA_C, Role.KIPUS),
             ("osl.a@test.local", Scope.GMINA, GMINA_A, Role.OSL),
+            ("ous.a@test.local", Scope.GMINA, GMINA_A, Role.OUS),
             ("director@test.local", Scope.AGREEMENT, agreement_id, Role.DIRECTOR),
             ("rops@test.local", Scope.REGION, "30", Role.ROPS_SUPERVISOR),
             ("partner@test.local", Scope.PARTNER, str(partner.id), Role.PARTNER_STAFF),
@@ -206,6 +207,14 @@ async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
         assert response.status_code == 200, response.text
         _tokens[email] = response.json()["access_token"]
     return {"Authorization": f"Bearer {_tokens[email]}"}
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def offer(platform: Platform) -> Offer:
+    """Services, programmes and contracts for the resident's journey (made once)."""
+    from tests.journey import make_offer
+
+    return await make_offer(platform)
 
 
 @pytest.fixture
