@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -23,6 +23,9 @@ from cus_shared.database.runtime import Database
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.settings import Settings, get_settings
 from cus_shared.testing.postgres import postgres_server, scratch_database
+
+if TYPE_CHECKING:
+    from tests.journey import Offer
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Test-password-2026!"

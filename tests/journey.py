@@ -164,7 +164,9 @@ async def make_offer(platform: Platform) -> Offer:
                 display_name="partner.b",
                 password=PASSWORD,
                 memberships=[
-                    MembershipIn(scope=Scope.PARTNER, scope_id=str(other.id), role=Role.PARTNER_STAFF)
+                    MembershipIn(
+                        scope=Scope.PARTNER, scope_id=str(other.id), role=Role.PARTNER_STAFF
+                    )
                 ],
             ),
         )
