@@ -26,6 +26,10 @@ class AuditAction(StrEnum):
     SEARCH = "search"
     CREATE = "create"
     UPDATE = "update"
+    #: Everything held about a resident handed out (GDPR art. 15 and 20).
+    EXPORT = "export"
+    #: A resident's personal data anonymised after the retention period (GDPR art. 17).
+    ERASE = "erase"
 
 
 async def record_access(
