@@ -77,6 +77,8 @@ def render(
             "shell": shell,
             "nav": navigation_for(shell) if shell else [],
             "current_path": request.url.path,
+            # The gmina the page is about (links to its other pages), None outside a gmina.
+            "teryt": teryt,
             "errors": errors,
             "flashes": _take_flashes(request),
             **context,

@@ -220,6 +220,9 @@ class ApplicationPages(Controller):
             register_path=f"/gminy/{db.tenant.teryt}/residents",
             can_interview=bool(db.tenant.roles & _INTERVIEWER_ROLES),
             can_decide=bool(db.tenant.roles & _QUALIFIER_ROLES),
+            can_plan=bool(
+                db.tenant.roles & _INTERVIEWER_ROLES | db.tenant.roles & _QUALIFIER_ROLES
+            ),
             channels=channel_labels(),
             statuses=status_labels(),
             outcomes=outcome_labels(),

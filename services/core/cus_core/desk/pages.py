@@ -14,9 +14,15 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from cus_core.applications import service as applications
 from cus_core.audit.service import AuditAction, access_counts, recent_entities_of
+from cus_core.community import service as community
+from cus_core.complaints import service as complaints
+from cus_core.plans import service as plans
+from cus_core.plans.pages import due_labels, kind_labels
 from cus_core.residents import service as residents
 from cus_core.residents.pages import action_labels, role_labels
+from cus_shared import clock
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import require_tenant_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
@@ -33,6 +39,9 @@ RECENT_LIMIT = 10
 
 _TOTALS_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.OSL, Role.SOCIAL_ASSISTANCE_ORGANISER})
 _WRITER_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.KIPUS})
+#: Who sees the qualification queue and the complaints' deadlines on the desk.
+_QUALIFIER_ROLES = frozenset({Role.DIRECTOR, Role.OUS})
+_COMMUNITY_ROLES = frozenset({Role.DIRECTOR, Role.OSL})
 #: What a KIPUS's "recent residents" are made of: records opened, registered or changed.
 _WORKED_WITH = (AuditAction.READ, AuditAction.CREATE, AuditAction.UPDATE)
 
@@ -83,8 +92,19 @@ class DeskPages(Controller):
                 limit=RECENT_LIMIT,
             )
             context["my_recent"] = await residents.summaries_of(db, ids)
+        if Role.KIPUS in roles:
+            context["due_reviews"] = await plans.due_reviews(
+                db, tenant.principal.user_id, limit=RECENT_LIMIT
+            )
+            context["review_kinds"] = kind_labels()
+            context["due_names"] = due_labels()
         if Role.OUS in roles:
             context["newest"] = await residents.recently_registered(db, limit=RECENT_LIMIT)
+        if roles & _QUALIFIER_ROLES:
+            context["queue"] = await applications.qualification_queue(db, limit=RECENT_LIMIT)
+            context["complaints_due"] = await complaints.complaints_due(db, limit=RECENT_LIMIT)
+        if roles & _COMMUNITY_ROLES:
+            context["community"] = await community.summary(db, clock.today().year)
         if Role.DIRECTOR in roles:
             counts = await access_counts(db, since=now - timedelta(days=ACCESS_DAYS))
             context["access"] = counts
