@@ -39,8 +39,9 @@ RECENT_LIMIT = 10
 
 _TOTALS_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.OSL, Role.SOCIAL_ASSISTANCE_ORGANISER})
 _WRITER_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.KIPUS})
-#: Who sees the qualification queue and the complaints' deadlines on the desk.
-_QUALIFIER_ROLES = frozenset({Role.DIRECTOR, Role.OUS})
+#: Who sees the qualification queue and the complaints' deadlines (with names) on the desk;
+#: the director's desk stays aggregates only (the queue is one click away).
+_QUALIFIER_ROLES = frozenset({Role.OUS})
 _COMMUNITY_ROLES = frozenset({Role.DIRECTOR, Role.OSL})
 #: What a KIPUS's "recent residents" are made of: records opened, registered or changed.
 _WORKED_WITH = (AuditAction.READ, AuditAction.CREATE, AuditAction.UPDATE)
