@@ -15,10 +15,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from cus_core.applications.pages import status_labels as qualification_labels
+from cus_core.complaints.pages import status_labels as complaint_labels
+from cus_core.plans.pages import status_labels as plan_labels
 from cus_core.privacy import service
 from cus_core.privacy.records import resident_or_404
 from cus_core.privacy.routes import ERASERS, EXPORTERS, READERS
-from cus_core.privacy.timeline import kind_labels, status_labels
+from cus_core.privacy.timeline import kind_labels, step_labels
+from cus_core.referrals.pages import status_labels as referral_labels
 from cus_shared.errors import ConflictError, FieldProblem, InputError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
@@ -30,6 +34,26 @@ if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
 _EXPORTER_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.KIPUS})
+
+
+#: Timeline entries whose status is a step of the timeline's own.
+_STEP_KINDS = ("application", "interview", "review", "consent", "delivery", "neighbour_support")
+
+
+def status_labels() -> dict[str, dict[str, str]]:
+    """Status names per kind of timeline entry: each record's status as its own pages name
+    it, the timeline's own steps otherwise."""
+    steps = step_labels()
+    return {
+        "decision": qualification_labels(),
+        "plan": plan_labels(),
+        "referral": referral_labels(),
+        "complaint": complaint_labels(),
+        **dict.fromkeys(
+            ("application", "interview", "review", "consent", "delivery", "neighbour_support"),
+            steps,
+        ),
+    }
 
 
 def _record_path(db: TenantSession, resident_id: UUID) -> str:

@@ -31,33 +31,18 @@ class TimelineEntry:
     link: str | None
 
 
-def status_labels() -> dict[str, str]:
-    """Statuses of the journey's records, in the request's language."""
+def step_labels() -> dict[str, str]:
+    """Statuses of timeline steps that have no record status of their own (an application
+    registered, a review due, a consent given, a month delivered, support going on)."""
     return {
         "registered": _("Registered"),
-        "open": _("Open"),
         "closed": _("Closed"),
-        "pending": _("Pending"),
-        "granted": _("Granted"),
-        "refused": _("Refused"),
-        "waiting": _("Waiting list"),
-        "withdrawn": _("Withdrawn"),
-        "draft": _("Draft"),
-        "approved": _("Approved"),
         "done": _("Done"),
         "due": _("Due"),
         "overdue": _("Overdue"),
         "given": _("Given"),
-        "accepted": _("Accepted"),
-        "declined": _("Declined"),
-        "in_delivery": _("In delivery"),
-        "completed": _("Completed"),
-        "cancelled": _("Cancelled"),
-        "expired": _("Expired"),
+        "withdrawn": _("Withdrawn"),
         "delivered": _("Delivered"),
-        "forwarded": _("Forwarded to the partner"),
-        "explained": _("Explained"),
-        "decided": _("Decided"),
         "active": _("Active"),
         "ended": _("Ended"),
     }
