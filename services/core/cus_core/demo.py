@@ -1,4 +1,5 @@
-"""Demo residents: a few hundred per gmina with valid PESELs, some in households."""
+"""Demo residents: a few hundred per gmina with valid PESELs, some in households; then
+the journeys of a dozen of them (:mod:`cus_core.demo_journeys`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from sqlalchemy import func, insert, select, text
 
+from cus_core.demo_journeys import demo_staff, seed_journeys
 from cus_core.residents.models import Household, Resident
 from cus_shared.cli_support import admin_database
 from cus_shared.database.naming import tenant_role, tenant_schema
@@ -169,7 +171,7 @@ async def seed_tenant_residents(engine: AsyncEngine, teryt: str, count: int) -> 
 
 
 async def seed_demo(settings: Settings) -> None:
-    """Residents in every active gmina of the demo."""
+    """Residents in every active gmina of the demo, then a dozen residents' journeys."""
     count = int(os.environ.get("CUS_DEMO_RESIDENTS", "300"))
     async with admin_database() as db:
         async with db.admin_engine.connect() as conn:
@@ -184,4 +186,16 @@ async def seed_demo(settings: Settings) -> None:
         for teryt in teryts:
             added = await seed_tenant_residents(db.admin_engine, teryt, count)
             console.print(f"gmina {teryt}: {added} residents added")
+        seeded = 0
+        for teryt in teryts:
+            staff = await demo_staff(db.admin_engine, teryt)
+            report = await seed_journeys(db.sessions, teryt, staff) if staff is not None else None
+            if report is None:
+                console.print(f"gmina {teryt}: journeys already seeded or not possible, skipped")
+                continue
+            seeded += 1
+            console.print(f"gmina {teryt}: journeys of residents — {report.line()}")
+            for problem in report.problems:
+                console.print(f"[yellow]gmina {teryt}: step refused: {problem}[/yellow]")
+        console.print(f"residents' journeys seeded in {seeded} of {len(teryts)} gminy")
     del settings
