@@ -12,11 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cus_shared import clock
 from tests.conftest import GMINA_A, GMINA_B, count_rows, login
 from tests.journey import Offer
+from tests.pages import browser_session
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -52,8 +54,16 @@ async def journey_rows(engine: AsyncEngine) -> dict[str, int]:
     return {t: await count_rows(engine, GMINA_A, t) for t in tables}
 
 
+async def plans_to_prepare(app: Litestar, email: str) -> str:
+    """The "plans to prepare" part of a person's caseload page."""
+    async with browser_session(app, email) as browser:
+        page = await browser.get(f"/gminy/{GMINA_A}/caseload")
+    assert page.status_code == 200
+    return page.text.split("Plany do przygotowania", 1)[1].split("Aktywne plany", 1)[0]
+
+
 async def test_a_residents_whole_journey(
-    client: httpx.AsyncClient, offer: Offer, admin_engine: AsyncEngine
+    app: Litestar, client: httpx.AsyncClient, offer: Offer, admin_engine: AsyncEngine
 ) -> None:
     today = clock.today()
     kipus, ous, director, partner = (
@@ -122,6 +132,11 @@ async def test_a_residents_whole_journey(
     )
     ok(await call(client, "POST", f"{app_path}/services/{requested}/decision", ous, decision), 201)
     assert ok(await call(client, "GET", app_path, kipus))["services"][0]["status"] == "granted"
+    # Granted under an IPUS but no plan yet: the KIPUS sees the plan to prepare, and 31 days
+    # on it is overdue.
+    assert application["number"] in await plans_to_prepare(app, kipus)
+    with clock.travel(timedelta(days=31)):
+        assert ok(await call(client, "GET", app_path, kipus))["overdue"] is True
 
     # 4. The IPUS: 13 months is refused with a clear message and nothing written.
     ends = clock.add_months(today, 6) - timedelta(days=1)
@@ -154,6 +169,9 @@ async def test_a_residents_whole_journey(
     assert await journey_rows(admin_engine) == before
     plan = ok(await call(client, "POST", f"{API}/plans", kipus, plan_body), 201)
     plan_path = f"{API}/plans/{plan['id']}"
+    with clock.travel(timedelta(days=31)):
+        assert ok(await call(client, "GET", app_path, kipus))["overdue"] is False
+    assert application["number"] not in await plans_to_prepare(app, kipus)
     assert plan["social_assistance_client"] is False
 
     # Approved by the director: reviews every 3 months and the closing summary are scheduled.

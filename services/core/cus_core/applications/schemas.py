@@ -143,7 +143,10 @@ class ApplicationRead(BaseModel):
     registered_on: date
     declaration_signed: bool
     plan_due_on: date
-    overdue: bool = Field(description="Still undecided after the day the plan was due")
+    overdue: bool = Field(
+        description="Past the day the plan was due with a service undecided, or granted "
+        "without its IPUS or referral"
+    )
     closed_at: datetime | None
     created_at: datetime
     services: list[RequestedServiceRead]

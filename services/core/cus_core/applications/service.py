@@ -41,12 +41,14 @@ from cus_core.applications.schemas import (
 from cus_core.audit.service import AuditAction, record_access
 from cus_core.numbering import DocumentKind, next_number
 from cus_core.offer.service import offered_service, service_names
+from cus_core.plans.models import IndividualPlan
+from cus_core.referrals.models import Referral
 from cus_core.residents.models import Resident
 from cus_shared import clock
 from cus_shared.errors import ConflictError, FieldProblem, InputError, NotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from uuid import UUID
 
     from cus_shared.tenancy import TenantSession
@@ -66,9 +68,38 @@ def _details(resident_ids: Sequence[UUID | None], **more: Any) -> dict[str, Any]
     return {"residents": residents, **more}
 
 
-def _overdue(application: Application) -> bool:
-    """Undecided after the day the plan was due (counted on the platform's clock)."""
-    return application.closed_at is None and clock.today() > application.plan_due_on
+def _overdue(application: Application, unplanned: set[UUID]) -> bool:
+    """Past the day the plan was due (counted on the platform's clock) while a service is
+    still undecided, or granted with neither its IPUS nor a referral made yet."""
+    if clock.today() <= application.plan_due_on:
+        return False
+    return application.closed_at is None or application.id in unplanned
+
+
+async def _unplanned(db: TenantSession, application_ids: Iterable[UUID]) -> set[UUID]:
+    """Applications with a granted service still waiting for its plan: an IPUS drawn up from
+    the application for services granted under an IPUS, a referral for single services."""
+    ids = list(application_ids)
+    if not ids:
+        return set()
+    with_plan = set(
+        await db.session.scalars(
+            select(IndividualPlan.application_id).where(IndividualPlan.application_id.in_(ids))
+        )
+    )
+    referred = select(Referral.id).where(Referral.requested_service_id == RequestedService.id)
+    rows = await db.session.execute(
+        select(RequestedService.application_id, RequestedService.support_form).where(
+            RequestedService.application_id.in_(ids),
+            RequestedService.status == "granted",
+            ~exists(referred),
+        )
+    )
+    return {
+        application_id
+        for application_id, form in rows
+        if not (form == "ipus" and application_id in with_plan)
+    }
 
 
 # Registering an application.
@@ -245,7 +276,7 @@ async def _read(db: TenantSession, application: Application) -> ApplicationRead:
         registered_on=application.registered_on,
         declaration_signed=application.declaration_signed,
         plan_due_on=application.plan_due_on,
-        overdue=_overdue(application),
+        overdue=_overdue(application, await _unplanned(db, [application.id])),
         closed_at=application.closed_at,
         created_at=application.created_at,
         services=sorted(
@@ -325,6 +356,7 @@ async def _queue_entries(
         )
     )
     names = await service_names(db, [r.service_id for r in requested])
+    unplanned = await _unplanned(db, application_ids)
     entries: dict[UUID, QueueEntry] = {}
     ordered: list[QueueEntry] = []
     for r in requested:
@@ -349,7 +381,7 @@ async def _queue_entries(
             family_name=person.family_name,
             registered_on=application.registered_on,
             plan_due_on=application.plan_due_on,
-            overdue=_overdue(application),
+            overdue=_overdue(application, unplanned),
             has_interview=application.id in interviewed,
             services=[queued],
         )
@@ -400,6 +432,29 @@ async def waiting_list(db: TenantSession, *, limit: int) -> list[QueueEntry]:
             select(RequestedService)
             .where(RequestedService.status == "waiting")
             .order_by(RequestedService.waiting_since, RequestedService.id)
+            .limit(limit)
+        )
+    )
+    return await _queue_entries(db, requested, per_service=True)
+
+
+async def awaiting_plan(db: TenantSession, *, limit: int) -> list[QueueEntry]:
+    """Granted services still waiting for their plan (an IPUS, or a referral for a single
+    service), the plan's due date first — the KIPUS's 30-day deadline; audited."""
+    referred = select(Referral.id).where(Referral.requested_service_id == RequestedService.id)
+    planned = select(IndividualPlan.id).where(
+        IndividualPlan.application_id == RequestedService.application_id
+    )
+    requested = list(
+        await db.session.scalars(
+            select(RequestedService)
+            .join(Application, Application.id == RequestedService.application_id)
+            .where(
+                RequestedService.status == "granted",
+                ~exists(referred),
+                (RequestedService.support_form != "ipus") | ~exists(planned),
+            )
+            .order_by(Application.plan_due_on, Application.number, RequestedService.id)
             .limit(limit)
         )
     )

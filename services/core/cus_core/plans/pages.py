@@ -19,6 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
+from cus_core.applications import service as applications
 from cus_core.offer import service as offer
 from cus_core.plans import printout, service
 from cus_core.plans.routes import CASE_WORKERS
@@ -238,6 +239,7 @@ class CaseloadPages(Controller):
             title=_("Caseload"),
             teryt=db.tenant.teryt,
             everyone=everyone,
+            awaiting=await applications.awaiting_plan(db, limit=DUE_LIMIT),
             due=[d for d in due if d.status.value != "later"],
             plans=await service.active_plans(db, coordinator),
             plans_path=_base(db),
