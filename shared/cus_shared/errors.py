@@ -53,6 +53,13 @@ class NotFoundError(DomainError):
     code = "not_found"
 
 
+class MalformedRequestError(DomainError):
+    """A request no page or client of ours makes (a broken id or offset in a URL): 400."""
+
+    status_code = 400
+    code = "invalid_input"
+
+
 class ConflictError(DomainError):
     """The request clashes with what is stored (duplicate, stale version)."""
 

@@ -29,9 +29,15 @@ from cus_core.complaints.schemas import (
 )
 from cus_core.offer.service import services_offered
 from cus_core.residents.models import Resident
-from cus_core.residents.pages import MalformedRequestError, iso_date, page_offset
+from cus_core.residents.pages import iso_date, page_offset
 from cus_shared import clock
-from cus_shared.errors import ConflictError, DomainError, InputError, NotFoundError
+from cus_shared.errors import (
+    ConflictError,
+    DomainError,
+    InputError,
+    MalformedRequestError,
+    NotFoundError,
+)
 from cus_shared.i18n.language import current_language
 from cus_shared.i18n.language import gettext as _
 from cus_shared.messages import translate

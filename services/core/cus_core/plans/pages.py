@@ -33,7 +33,7 @@ from cus_core.plans.schemas import (
     ReviewRecord,
 )
 from cus_shared import clock
-from cus_shared.errors import DomainError, FieldProblem
+from cus_shared.errors import DomainError, FieldProblem, MalformedRequestError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.i18n.language import use_language
 from cus_shared.identity.roles import Role
@@ -52,13 +52,6 @@ _SERVICE_FIELDS = ("service_id", "contract_id", "schedule", "volume_per_month")
 _ROW_FIELD = re.compile(r"^(goals|services)\.(\d+)\.(.+)$")
 #: Rows of the caseload and of the due reviews shown.
 DUE_LIMIT = 100
-
-
-class MalformedRequestError(DomainError):
-    """A URL a page never makes (a broken id in the query): a 400 page, not a crash."""
-
-    status_code = 400
-    code = "invalid_input"
 
 
 def kind_labels() -> dict[str, str]:

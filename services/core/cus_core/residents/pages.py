@@ -34,6 +34,7 @@ from cus_shared.errors import (
     DomainError,
     FieldProblem,
     InputError,
+    MalformedRequestError,
 )
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
@@ -66,13 +67,6 @@ _REQUIRED_ON_EDIT = ("given_name", "family_name", "preferred_language")
 _EDIT_FIELDS = frozenset({*_PLAIN_FIELDS, *(f"address.{f}" for f in _ADDRESS_FIELDS), "version"})
 _SEARCH_FIELDS = ("name", "pesel", "birth_date")
 _POLISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-
-class MalformedRequestError(DomainError):
-    """A URL a page never makes (a broken offset): a 400 page, not a crash."""
-
-    status_code = 400
-    code = "invalid_input"
 
 
 # Labels, translated in the language of the request.
