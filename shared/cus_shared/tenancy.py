@@ -106,17 +106,20 @@ def resolve_partner_tenant(
 ) -> TenantContext:
     """Authorise partner staff for a gmina, for their organisations' referrals only.
 
-    Whether the organisation serves the gmina under a contract is checked inside the tenant
-    session (the gmina's view of its contracts); until then the context grants nothing."""
-    partner_ids = frozenset(
-        UUID(m.scope_id)
-        for m in principal.memberships
-        if m.scope is Scope.PARTNER and m.role is Role.PARTNER_STAFF
-    )
+    The token names the gminy each organisation serves under a contract; the tenant session
+    checks it again in the gmina's own view of its contracts."""
     try:
         teryt = parse_teryt(raw_teryt)
     except TerytError:
         raise NotFoundError("not_found") from None
+    # Only the organisations that serve this gmina (resolved at login from the contracts).
+    partner_ids = frozenset(
+        UUID(m.scope_id)
+        for m in principal.memberships
+        if m.scope is Scope.PARTNER
+        and m.role is Role.PARTNER_STAFF
+        and teryt in principal.partner_gminy.get(m.scope_id, ())
+    )
     if not partner_ids:
         raise NotFoundError("not_found")
     return TenantContext(

@@ -182,6 +182,7 @@ def _partner_tenant(user_id: UUID, partner_id: UUID, teryt: str) -> TenantContex
         user_id=user_id,
         session_id="demo",
         memberships=(Membership(Scope.PARTNER, str(partner_id), Role.PARTNER_STAFF),),
+        partner_gminy={str(partner_id): (teryt,)},
     )
     return resolve_partner_tenant(principal, teryt, request_id="demo-journeys")
 

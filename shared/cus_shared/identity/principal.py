@@ -37,6 +37,9 @@ class Principal:
     gmina_names: Mapping[str, str] = field(default_factory=dict)
     #: Names of the partner organisations the person works for (public registry data).
     partner_names: Mapping[str, str] = field(default_factory=dict)
+    #: Gminy each of those organisations serves under a contract (resolved at login, like
+    #: ``tenant_roles``): where a partner's staff member may open the gmina's referrals.
+    partner_gminy: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def roles_in(self, teryt: str) -> frozenset[Role]:
         """Roles held in a gmina (empty when none)."""
@@ -45,6 +48,11 @@ class Principal:
     def has_role(self, *roles: Role) -> bool:
         """Whether any membership, in any scope, has one of the roles."""
         return any(m.role in roles for m in self.memberships)
+
+    @property
+    def served_gminy(self) -> frozenset[str]:
+        """Every gmina the person's partner organisations serve."""
+        return frozenset(t for gminy in self.partner_gminy.values() for t in gminy)
 
     @property
     def regions(self) -> frozenset[str]:

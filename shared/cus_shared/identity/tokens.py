@@ -36,6 +36,7 @@ def issue_token(
     display_name: str = "",
     gmina_names: Mapping[str, str] | None = None,
     partner_names: Mapping[str, str] | None = None,
+    partner_gminy: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[str, datetime]:
     """Sign a token for the user; returns it with its expiry."""
     now = datetime.now(UTC)
@@ -51,6 +52,7 @@ def issue_token(
             "name": display_name,
             "gn": dict(gmina_names or {}),
             "pn": dict(partner_names or {}),
+            "pg": {p: sorted(g) for p, g in (partner_gminy or {}).items()},
             # When the person logged in: renewals keep it, so a session has an absolute end.
             "auth_time": int(now.timestamp()),
         },
@@ -96,6 +98,9 @@ def principal_from_token(token: Token) -> Principal:
         display_name=str(extras.get("name", "")),
         gmina_names={str(k): str(v) for k, v in dict(extras.get("gn", {})).items()},
         partner_names={str(k): str(v) for k, v in dict(extras.get("pn", {})).items()},
+        partner_gminy={
+            str(k): tuple(str(t) for t in v) for k, v in dict(extras.get("pg", {})).items()
+        },
     )
 
 

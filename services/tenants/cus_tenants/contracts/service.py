@@ -15,7 +15,7 @@ Rules, all checked before anything is written:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -124,6 +124,34 @@ async def contracts_covering(
         .order_by(Contract.ends_on, Contract.number)
     )
     return list(await session.scalars(query))
+
+
+#: A partner keeps reaching a gmina's referrals this long after its contract there ended:
+#: the last month's deliveries and the quarter's report are recorded afterwards.
+AFTER_CONTRACT = timedelta(days=92)
+
+
+async def gminy_served(
+    session: AsyncSession, partner_ids: Sequence[UUID], *, on: date
+) -> dict[UUID, list[str]]:
+    """The gminy each partner serves under a contract in force on a day (or ended recently),
+    for the token of its staff: where they may open referrals addressed to them."""
+    if not partner_ids:
+        return {}
+    rows = await session.execute(
+        select(Contract.partner_id, ContractGmina.teryt)
+        .join(ContractGmina, ContractGmina.contract_id == Contract.id)
+        .where(
+            Contract.partner_id.in_(list(partner_ids)),
+            Contract.starts_on <= on,
+            Contract.ends_on >= on - AFTER_CONTRACT,
+        )
+        .distinct()
+    )
+    served: dict[UUID, list[str]] = {}
+    for partner_id, teryt in rows:
+        served.setdefault(partner_id, []).append(teryt)
+    return {p: sorted(g) for p, g in served.items()}
 
 
 # --- validation ----------------------------------------------------------------------------

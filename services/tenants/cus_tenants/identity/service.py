@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from cus_shared import clock
 from cus_shared.errors import (
     AuthenticationError,
     ConflictError,
@@ -30,6 +31,7 @@ from cus_shared.identity.tokens import issue_token
 from cus_shared.settings import get_settings
 from cus_tenants.agreements.models import Agreement
 from cus_tenants.agreements.service import members_on
+from cus_tenants.contracts.service import gminy_served
 from cus_tenants.gminy.models import Gmina
 from cus_tenants.identity.models import Membership, User
 from cus_tenants.partners.service import partner_exists, partner_names
@@ -274,12 +276,14 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str
     and its expiry."""
     user = await authenticate(session, email, password)
     memberships, tenant_roles = await resolve_claims(session, user)
-    rows = await session.execute(
-        select(Gmina.teryt, Gmina.name).where(Gmina.teryt.in_(list(tenant_roles)))
-    )
-    names = dict(rows.tuples().all())
     partner_ids = [UUID(m.scope_id) for m in memberships if m.scope is Scope.PARTNER]
     partners = {str(k): v for k, v in (await partner_names(session, partner_ids)).items()}
+    served = {
+        str(p): g for p, g in (await gminy_served(session, partner_ids, on=clock.today())).items()
+    }
+    named = set(tenant_roles) | {t for gminy in served.values() for t in gminy}
+    rows = await session.execute(select(Gmina.teryt, Gmina.name).where(Gmina.teryt.in_(named)))
+    names = dict(rows.tuples().all())
     return issue_token(
         get_settings().auth,
         user_id=user.id,
@@ -288,4 +292,5 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str
         display_name=user.display_name,
         gmina_names=names,
         partner_names=partners,
+        partner_gminy=served,
     )
