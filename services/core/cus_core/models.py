@@ -16,6 +16,7 @@ from cus_core.community.models import (
     Volunteer,
 )
 from cus_core.complaints.models import Complaint
+from cus_core.partner_reports.models import PartnerReport
 from cus_core.plans.models import (
     IndividualPlan,
     PlanApprover,
@@ -24,7 +25,13 @@ from cus_core.plans.models import (
     PlanService,
     PlanVersion,
 )
-from cus_core.referrals.models import Consent, Delivery, Referral, ReferralEvent
+from cus_core.referrals.models import (
+    Consent,
+    Delivery,
+    DeliveryProblem,
+    Referral,
+    ReferralEvent,
+)
 from cus_core.residents.models import Household, Resident
 
 __all__ = [
@@ -34,11 +41,13 @@ __all__ = [
     "Complaint",
     "Consent",
     "Delivery",
+    "DeliveryProblem",
     "Household",
     "IndividualPlan",
     "InterviewNeed",
     "NeedsInterview",
     "NeighbourSupport",
+    "PartnerReport",
     "PlanApprover",
     "PlanGoal",
     "PlanReview",

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
@@ -140,3 +142,38 @@ class Delivery(TenantBase):
     recorded_by: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     recorded_by_kind: Mapped[str] = mapped_column(String(8), nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class DeliveryProblem(TenantBase):
+    """A problem in delivery the partner reports to the CUS without delay (the resident did
+    not open the door, their health got worse, a safety concern…); the CUS sees it at once on
+    its desk and acknowledges it."""
+
+    __tablename__ = "delivery_problem"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('absence', 'health', 'safety', 'refusal', 'other')",
+            name="category_known",
+        ),
+        Index("ix_delivery_problem_referral_id", "referral_id"),
+        Index(
+            "ix_delivery_problem_open",
+            "reported_at",
+            postgresql_where=text("acknowledged_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    referral_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), nullable=False
+    )
+    partner_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    category: Mapped[str] = mapped_column(String(10), nullable=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    reported_by: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What the CUS did about it (a call, a visit, a change of plan).
+    response: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Quarterly reports (sprawozdania kwartalne) of partners to the CUS of each gmina they serve."""
