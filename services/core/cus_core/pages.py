@@ -43,7 +43,8 @@ def build_pages() -> Router:
     from cus_core.community.pages import PAGES as COMMUNITY_PAGES
     from cus_core.complaints.pages import PAGES as COMPLAINT_PAGES
     from cus_core.desk.pages import DeskPages, choose_gmina
-    from cus_core.partner_inbox.pages import partner_inbox
+    from cus_core.partner_inbox.pages import PAGES as PARTNER_INBOX_PAGES
+    from cus_core.partner_reports.pages import PAGES as PARTNER_REPORT_PAGES
     from cus_core.plans.pages import PAGES as PLAN_PAGES
     from cus_core.privacy.pages import PAGES as PRIVACY_PAGES
     from cus_core.referrals.pages import PAGES as REFERRAL_PAGES
@@ -54,7 +55,6 @@ def build_pages() -> Router:
         route_handlers=[
             switch_gmina,
             choose_gmina,
-            partner_inbox,
             DeskPages,
             ResidentPages,
             *APPLICATION_PAGES,
@@ -63,6 +63,8 @@ def build_pages() -> Router:
             *COMPLAINT_PAGES,
             *COMMUNITY_PAGES,
             *PRIVACY_PAGES,
+            *PARTNER_INBOX_PAGES,
+            *PARTNER_REPORT_PAGES,
         ],
         dependencies={
             "tenant": Provide(provide_tenant),

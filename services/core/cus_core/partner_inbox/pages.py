@@ -30,3 +30,7 @@ async def partner_inbox(request: Request[Any, Any, Any]) -> Template:
     return render(
         request, "core/partner_inbox/inbox.html", title=_("Referrals inbox"), partners=partners
     )
+
+
+#: Page handlers of this context, mounted by cus_core.pages.
+PAGES = [partner_inbox]
