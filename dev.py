@@ -4,6 +4,7 @@
     python3 dev.py demo    # the platform with a demo partner CUS (embedded PostgreSQL)
     python3 dev.py test    # lint, format check, type check, import contracts, tests
     python3 dev.py i18n    # update the gettext catalogues from code and templates (--check)
+    python3 dev.py bench   # tenancy benchmark; `bench partner-inbox` the partner inbox
 
 Only Python 3.11+ is needed: dependencies come from requirements.lock (pinned), PostgreSQL
 from the pgserver wheel when no database URL is configured. For the browser tests, `test`
@@ -151,6 +152,10 @@ def main() -> int:
     if task == "i18n":
         return run(str(BIN / "python"), "-m", "cus_shared.i18n.extract", *extra)
     if task == "bench":
+        # `bench` alone (or with options) is the tenancy benchmark; `bench partner-inbox …`
+        # the partner inbox across gminy.
+        if extra[:1] == ["partner-inbox"]:
+            return run(str(BIN / "python"), "-m", "benchmarks.partner_inbox", *extra[1:])
         return run(str(BIN / "python"), "-m", "benchmarks.tenancy", *extra)
     return run(str(BIN / "cus"), *extra)
 

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from tests.journey import Offer
 
 ROOT = Path(__file__).resolve().parents[1]
+# The suite logs in with passwords only: second-factor enforcement is off for the app under
+# test (and ``cus serve`` of the browser tests, which inherits the environment), set before
+# any settings are read; tests/integration/test_identity_hardening.py runs an app with it on.
+# Enrolled users are asked for their code whatever this says.
+os.environ["CUS_AUTH_MFA_REQUIRED"] = "false"
 PASSWORD = "Test-password-2026!"
 
 #: Gminy of the test platform: A and B share an agreement, C is elsewhere.

@@ -49,6 +49,18 @@ class AuthSettings(BaseSettings):
     secret: SecretStr = SecretStr("dev-only-secret-change-me-in-production-0123456789")
     token_minutes: int = 15
     issuer: str = "cus-tenants"
+    #: Holders of roles that reach personal data must enrol a second factor (TOTP) before
+    #: they get a session. Enrolled people are always asked for their code. Off by default
+    #: ONLY until the enrolment pages exist (without them nobody could enrol); then: True.
+    mfa_required: bool = False
+    #: Consecutive failed logins of one account before it must wait (1, 2, 4… minutes).
+    account_failure_limit: int = 5
+    #: Failed logins from one client address (without a pause of an hour) before it must wait.
+    address_failure_limit: int = 50
+    #: The longest wait a lockout imposes, so nobody can lock someone else out for long.
+    lockout_max_minutes: int = 15
+    #: How often each process re-reads ended sessions (revocations), in seconds.
+    revocation_refresh_seconds: float = 2.0
 
 
 class WebSettings(BaseSettings):

@@ -90,12 +90,15 @@ def navigation(context: PageContext) -> list[NavLink]:
             links.append(NavLink("Applications", f"{base}/applications"))
             links.append(NavLink("Referrals", f"{base}/referrals"))
             links.append(NavLink("Complaints", f"{base}/complaints"))
+            links.append(NavLink("Partners' reports", f"{base}/partner-reports"))
         if roles & COMMUNITY_ROLES:
             links.append(NavLink("Community", f"{base}/community"))
     elif principal.tenant_roles:
         links.append(NavLink("My gminy", "/gminy/"))
     if principal.has_role(Role.PARTNER_STAFF):
         links.append(NavLink("Referrals inbox", "/partner/inbox"))
+        if context.teryt and context.teryt in principal.served_gminy:
+            links.append(NavLink("Quarterly reports", f"/partner/gminy/{context.teryt}/reports"))
     return links
 
 

@@ -24,6 +24,7 @@ class Role(StrEnum):
     OSL = "osl"  # organizator społeczności lokalnej
     SOCIAL_ASSISTANCE_ORGANISER = "social_assistance_organiser"  # organizator pomocy społecznej
     PARTNER_STAFF = "partner_staff"  # pracownik partnera (NGO, spółdzielnia socjalna…)
+    PARTNER_ADMIN = "partner_admin"  # administrator partnera: zarządza kontami swojej organizacji
     ROPS_SUPERVISOR = "rops_supervisor"  # nadzór regionalny (ROPS)
     OPERATOR = "operator"  # operator platformy
 
@@ -37,6 +38,13 @@ CUS_STAFF_ROLES = frozenset(
 ALLOWED_SCOPES: dict[Role, frozenset[Scope]] = {
     **{role: frozenset({Scope.GMINA, Scope.AGREEMENT}) for role in CUS_STAFF_ROLES},
     Role.PARTNER_STAFF: frozenset({Scope.PARTNER}),
+    Role.PARTNER_ADMIN: frozenset({Scope.PARTNER}),
     Role.ROPS_SUPERVISOR: frozenset({Scope.REGION}),
     Role.OPERATOR: frozenset({Scope.PLATFORM}),
 }
+
+#: Roles that can reach residents' personal data (directly, or by managing who can): their
+#: holders must log in with a second factor (TOTP) when ``CUS_AUTH_MFA_REQUIRED`` is on.
+PERSONAL_DATA_ROLES = CUS_STAFF_ROLES | frozenset(
+    {Role.PARTNER_STAFF, Role.PARTNER_ADMIN, Role.OPERATOR}
+)

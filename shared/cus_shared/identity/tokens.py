@@ -1,7 +1,9 @@
 """Short-lived signed access tokens (Litestar's JWT support, HS256) carrying memberships.
 
 The tenants service issues them; every service verifies them with the shared secret and
-builds the :class:`Principal` from the claims alone, without a database lookup.
+builds the :class:`Principal` from the claims alone, checking only the list of ended sessions
+(cached, see :mod:`cus_shared.identity.revocation`). Token times are wall-clock times, as JWT
+libraries check them, not the platform clock tests move (``cus_shared.clock``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from uuid import UUID
 
 from litestar.security.jwt import Token
 
+from cus_shared.identity import revocation
 from cus_shared.identity.principal import Membership, Principal
 from cus_shared.identity.roles import Role, Scope
 
@@ -37,8 +40,12 @@ def issue_token(
     gmina_names: Mapping[str, str] | None = None,
     partner_names: Mapping[str, str] | None = None,
     partner_gminy: Mapping[str, Sequence[str]] | None = None,
+    session_id: str | None = None,
+    methods: Sequence[str] = ("pwd",),
 ) -> tuple[str, datetime]:
-    """Sign a token for the user; returns it with its expiry."""
+    """Sign a token for the user; returns it with its expiry. ``session_id`` names the login
+    session (kept by renewals, so it can be ended); ``methods`` are the authentication methods
+    used (RFC 8176: ``pwd``, ``otp``)."""
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=settings.token_minutes)
     token = Token(
@@ -55,6 +62,9 @@ def issue_token(
             "pg": {p: sorted(g) for p, g in (partner_gminy or {}).items()},
             # When the person logged in: renewals keep it, so a session has an absolute end.
             "auth_time": int(now.timestamp()),
+            "auth_ms": int(now.timestamp() * 1000),
+            "sid": session_id or secrets.token_urlsafe(16),
+            "amr": list(methods),
         },
     )
     return token.encode(settings.secret.get_secret_value(), ALGORITHM), expires
@@ -92,7 +102,7 @@ def principal_from_token(token: Token) -> Principal:
     jti = token.jti if isinstance(token.jti, str) else ""
     return Principal(
         user_id=UUID(token.sub),
-        session_id=jti,
+        session_id=str(extras.get("sid") or jti),
         memberships=memberships,
         tenant_roles=tenant_roles,
         display_name=str(extras.get("name", "")),
@@ -104,11 +114,48 @@ def principal_from_token(token: Token) -> Principal:
     )
 
 
+def auth_time_of(token: Token) -> datetime:
+    """When the session of a token began (its login), to the millisecond when known."""
+    millis = token.extras.get("auth_ms")
+    if isinstance(millis, int):
+        return datetime.fromtimestamp(millis / 1000, UTC)
+    return datetime.fromtimestamp(int(token.extras.get("auth_time", 0)), UTC)
+
+
 async def retrieve_principal(
-    token: Token, _: ASGIConnection[Any, Any, Any, Any]
+    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Principal | None:
-    """The principal of a verified token for Litestar's JWT middleware (None if malformed)."""
+    """The principal of a verified token for Litestar's JWT middleware; None (401) when the
+    token is malformed, past its expiry or its session's absolute end (both on the platform
+    clock, so API tokens have an absolute end as page sessions do), or its session was ended
+    (see :mod:`cus_shared.identity.revocation`)."""
     try:
-        return principal_from_token(token)
+        principal = principal_from_token(token)
     except (ValueError, TypeError):
         return None
+    settings = getattr(connection.app.state, "settings", None)
+    now = datetime.now(UTC)
+    if token.exp <= now:
+        return None
+    started = auth_time_of(token)
+    # API tokens (Authorization header) are refused from the absolute end on; a page
+    # session's token is never renewed past it (renew_token) and lapses by its expiry.
+    absolute = timedelta(hours=settings.web.absolute_hours) if settings is not None else None
+    if (
+        absolute is not None
+        and connection.headers.get("authorization")
+        and now - started >= absolute
+    ):
+        return None
+    db = getattr(connection.app.state, "db", None)
+    if db is not None:
+        refresh = settings.auth.revocation_refresh_seconds if settings is not None else 2.0
+        if await revocation.is_revoked(
+            db.app_engine,
+            user_id=principal.user_id,
+            session_id=principal.session_id,
+            auth_time=started,
+            max_age=refresh,
+        ):
+            return None
+    return principal

@@ -16,6 +16,7 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
+from cus_shared.identity.audit import record_refusal
 from cus_shared.identity.principal import Principal
 from cus_shared.identity.tokens import ALGORITHM, renew_token, retrieve_principal
 
@@ -144,7 +145,11 @@ def renewed_session_cookie(settings: Settings, token: Token) -> Cookie | None:
 
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:
     """Add the security headers to every response, and keep pages out of caches (they may
-    show personal data, which must not stay in a shared computer's cache after logout)."""
+    show personal data, which must not stay in a shared computer's cache after logout).
+
+    Being outermost in every service, it also records failed authorisations (403, and 404 for
+    a gmina outside the person's reach) in the audit of authentication once the response is
+    sent (see :func:`cus_shared.identity.audit.record_refusal`)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]
@@ -152,9 +157,12 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
             return
         page = is_page_path(scope["path"])
         static = scope["path"].startswith("/static/")
+        status = 0
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableScopeHeaders.from_message(message)
                 for name, value in _SECURITY_HEADERS.items():
                     headers[name.decode()] = value.decode()
@@ -166,5 +174,9 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, send_with_headers)
+        if status in (403, 404) and not static:
+            db = getattr(getattr(scope.get("app"), "state", None), "db", None)
+            if db is not None:
+                await record_refusal(db.app_engine, dict(scope), status)
 
     return middleware

@@ -18,8 +18,11 @@ from cus_core.applications import service as applications
 from cus_core.audit.service import AuditAction, access_counts, recent_entities_of
 from cus_core.community import service as community
 from cus_core.complaints import service as complaints
+from cus_core.partner_inbox.pages import category_labels
+from cus_core.partner_reports import service as partner_reports
 from cus_core.plans import service as plans
 from cus_core.plans.pages import due_labels, kind_labels
+from cus_core.referrals import problems
 from cus_core.residents import service as residents
 from cus_core.residents.pages import action_labels, role_labels
 from cus_shared import clock
@@ -43,6 +46,8 @@ _WRITER_ROLES = frozenset({Role.DIRECTOR, Role.OUS, Role.KIPUS})
 #: the director's desk stays aggregates only (the queue is one click away).
 _QUALIFIER_ROLES = frozenset({Role.OUS})
 _COMMUNITY_ROLES = frozenset({Role.DIRECTOR, Role.OSL})
+_REPORT_ROLES = frozenset({Role.DIRECTOR, Role.OUS})
+_CASE_ROLES = frozenset({Role.OUS, Role.KIPUS})
 #: What a KIPUS's "recent residents" are made of: records opened, registered or changed.
 _WORKED_WITH = (AuditAction.READ, AuditAction.CREATE, AuditAction.UPDATE)
 
@@ -104,6 +109,14 @@ class DeskPages(Controller):
         if roles & _QUALIFIER_ROLES:
             context["queue"] = await applications.qualification_queue(db, limit=RECENT_LIMIT)
             context["complaints_due"] = await complaints.complaints_due(db, limit=RECENT_LIMIT)
+        if roles & _CASE_ROLES:
+            # Partners report problems "without delay": the CUS sees them first thing.
+            context["problems"] = await problems.open_problems(db, limit=RECENT_LIMIT)
+            context["problem_kinds"] = category_labels()
+        if roles & _REPORT_ROLES:
+            # Partners' reports hold counts only: the director's desk shows them too.
+            context["reports_to_review"] = await partner_reports.reports_to_review(db)
+            context["reports_late"] = await partner_reports.reports_overdue(db)
         if roles & _COMMUNITY_ROLES:
             context["community"] = await community.summary(db, clock.today().year)
         if Role.DIRECTOR in roles:

@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
     Uuid,
@@ -32,8 +34,12 @@ class User(Timestamps, SharedBase):
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    #: Second factor (TOTP) comes later; the column is here so the shape does not change.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The TOTP secret (base32), encrypted with a key derived from the signing secret; set
+    #: when enrolment starts, in use once ``totp_confirmed_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The 30-second step of the last code accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -62,3 +68,61 @@ class Membership(SharedBase):
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class RecoveryCode(SharedBase):
+    """A single-use recovery code of a user's second factor (Argon2id hash only)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(SharedBase):
+    """Consecutive failed logins of one account (keyed by a hash of the e-mail typed, whether
+    or not the account exists) or one client address, and until when it must wait."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRevocation(SharedBase):
+    """An ended session (``session_id``) or all of a user's sessions begun at or before
+    ``revoked_before``; read by every service (cus_shared.identity.revocation)."""
+
+    __tablename__ = "session_revocation"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    revoked_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, index=True
+    )
+
+
+class AuthEvent(SharedBase):
+    """One event of the audit of authentication (cus_shared.identity.audit)."""
+
+    __tablename__ = "auth_event"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    email_hash: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    route: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[int | None] = mapped_column(Integer)

@@ -2,31 +2,71 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 from uuid import UUID
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
+from cus_shared.database.runtime import Database
+from cus_shared.errors import AuthenticationError
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.principal import Principal
 from cus_shared.identity.roles import Role
+from cus_shared.tenancy import open_service_session
+from cus_shared.web.problems import domain_error_handler
 from cus_tenants.dependencies import provide_principal, provide_shared_session
-from cus_tenants.identity import service
+from cus_tenants.identity import partner_staff, service, throttle
+from cus_tenants.identity.models import AuthEvent
 from cus_tenants.identity.schemas import (
+    AuthEventRead,
     LoginRequest,
     MembershipIn,
     MembershipRead,
     MeRead,
+    PartnerStaffCreate,
+    PasswordChange,
     TokenResponse,
     UserCreate,
     UserRead,
 )
 
 
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server sees it (behind a proxy: the proxy's, unless the
+    server is told to trust forwarded headers)."""
+    return request.client.host if request.client else ""
+
+
+@asynccontextmanager
+async def security_session(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
+    """A transaction of its own for failure counts and the audit of logins: committed even
+    when the login is refused (the request's own transaction is then rolled back)."""
+    db: Database = request.app.state.db
+    async with open_service_session(
+        db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+    ) as security:
+        try:
+            yield security
+        except (throttle.LoginThrottledError, AuthenticationError) as exc:
+            refused = exc
+        else:
+            return
+    raise refused
+
+
+_PARTNER_ADMIN = require_roles(Role.PARTNER_ADMIN)
+
+
 class AuthController(Controller):
-    """Password login and the caller's own view."""
+    """Login (password, second factor), logout, one's own password and view; the audit of
+    authentication (operators) and a partner administrator's staff accounts."""
 
     path = "/auth"
     tags = ["auth"]
@@ -37,11 +77,111 @@ class AuthController(Controller):
 
     @post("/login", status_code=200, exclude_from_auth=True)
     async def login(
-        self, session: NamedDependency[AsyncSession], data: JSONBody[LoginRequest]
-    ) -> TokenResponse:
-        """Exchange e-mail and password for a short-lived access token."""
-        token, expires = await service.sign_in(session, data.email, data.password)
-        return TokenResponse(access_token=token, expires_at=expires)
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[LoginRequest],
+    ) -> Response[Any]:
+        """Exchange e-mail and password (and, for people with a second factor, ``totp`` or
+        ``recovery_code``) for a short-lived access token. 401 ``auth.invalid_credentials``,
+        ``auth.mfa_required`` (send ``totp``), ``auth.mfa_invalid``,
+        ``auth.mfa_enrolment_required`` (enrol on the pages first); 429 ``auth.throttled``
+        with Retry-After after repeated failures."""
+        try:
+            async with security_session(request) as security:
+                token, expires = await service.sign_in(
+                    session,
+                    data.email,
+                    data.password,
+                    totp=data.totp,
+                    recovery_code=data.recovery_code,
+                    security=security,
+                    address=client_address(request),
+                    settings=request.app.state.settings,
+                )
+        except throttle.LoginThrottledError as exc:
+            answer = domain_error_handler(request, exc)
+            answer.headers["Retry-After"] = str(exc.retry_after)
+            return answer
+        return Response(TokenResponse(access_token=token, expires_at=expires))
+
+    @post("/logout", status_code=204)
+    async def logout(
+        self, session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> None:
+        """End this session (its token is refused from now on by every service)."""
+        await service.end_sessions(
+            session, principal.user_id, reason="logout", session_id=principal.session_id
+        )
+
+    @post("/password", status_code=204)
+    async def change_password(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        data: JSONBody[PasswordChange],
+    ) -> None:
+        """Change one's own password (at least 12 characters, not a common one, not built on
+        the e-mail address); every session of the person ends, this one included."""
+        await service.change_password(
+            session, principal.user_id, data.current_password, data.new_password
+        )
+
+    @get("/events", guards=[require_roles(Role.OPERATOR)])
+    async def recent_events(
+        self, session: NamedDependency[AsyncSession], limit: FromQuery[int] = 100
+    ) -> list[AuthEventRead]:
+        """The audit of authentication, newest first (at most 500; operators)."""
+        rows = await session.scalars(
+            select(AuthEvent).order_by(AuthEvent.occurred_at.desc()).limit(min(max(limit, 1), 500))
+        )
+        return [AuthEventRead.model_validate(r) for r in rows]
+
+    @get("/staff", guards=[_PARTNER_ADMIN])
+    async def list_staff(
+        self, session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> list[UserRead]:
+        """A partner administrator's organisation's accounts (partner_admin only; other
+        partners' accounts are 404 to them)."""
+        return [
+            UserRead.model_validate(u) for u in await partner_staff.staff_of(session, principal)
+        ]
+
+    @post("/staff", status_code=201, guards=[_PARTNER_ADMIN])
+    async def create_staff(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        data: JSONBody[PartnerStaffCreate],
+    ) -> UserRead:
+        """A staff account with the partner_staff role in the administrator's partner."""
+        user = await partner_staff.create_staff(session, principal, data)
+        await session.refresh(user, ["memberships"])
+        return UserRead.model_validate(user)
+
+    @post("/staff/{user_id:uuid}/disable", status_code=200, guards=[_PARTNER_ADMIN])
+    async def disable_staff(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[UUID],
+    ) -> UserRead:
+        """Disable a staff account: its sessions end at once."""
+        return UserRead.model_validate(
+            await partner_staff.disable_staff(session, principal, user_id)
+        )
+
+    @post("/staff/{user_id:uuid}/enable", status_code=200, guards=[_PARTNER_ADMIN])
+    async def enable_staff(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[UUID],
+    ) -> UserRead:
+        """Enable a staff account again."""
+        return UserRead.model_validate(
+            await partner_staff.enable_staff(session, principal, user_id)
+        )
 
     @get("/me")
     async def me(self, principal: NamedDependency[Principal]) -> MeRead:
@@ -124,9 +264,7 @@ class UserController(Controller):
         """Disable the account: logging in is refused from now on. Not one's own account
         (``user.disable_self``), nor the last active operator's (``membership.last_operator``).
 
-        Tokens already issued stay valid until they expire (at most ``CUS_AUTH_TOKEN_MINUTES``;
-        a page session renews its token while in use, up to ``CUS_WEB_ABSOLUTE_HOURS``);
-        revocation arrives with the identity-hardening issue.
+        The person's sessions end at once in every service (within about 2 seconds).
         """
         user = await service.disable_user(session, user_id, actor=principal.user_id)
         return UserRead.model_validate(user)

@@ -62,12 +62,50 @@ class UserRead(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    """E-mail and password."""
+    """E-mail and password, and the second factor when the person has one: a code of their
+    authenticator app (``totp``) or one of their recovery codes."""
 
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=256)
+    totp: str | None = Field(default=None, max_length=16)
+    recovery_code: str | None = Field(default=None, max_length=32)
+
+
+class PasswordChange(BaseModel):
+    """One's own password: the current one and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class PartnerStaffCreate(BaseModel):
+    """A staff account a partner's administrator creates in their organisation."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    display_name: str = Field(min_length=2, max_length=200)
+    password: str = Field(min_length=1, max_length=256)
+    #: Which of the administrator's organisations (may be left out when they have one).
+    partner_id: str | None = Field(default=None, max_length=64)
+
+
+class AuthEventRead(BaseModel):
+    """One event of the audit of authentication."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    occurred_at: datetime
+    kind: str
+    user_id: UUID | None
+    email_hash: str | None
+    address: str | None
+    route: str | None
+    status: int | None
 
 
 class TokenResponse(BaseModel):

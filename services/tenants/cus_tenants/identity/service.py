@@ -3,7 +3,7 @@ issue (gmina memberships directly, agreement memberships through today's members
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -19,20 +19,29 @@ from cus_shared.errors import (
     NotFoundError,
 )
 from cus_shared.identifiers.teryt import VOIVODESHIPS, TerytError, parse_teryt
+from cus_shared.identity import revocation
+from cus_shared.identity.audit import AuthEventKind, email_hash, record
 from cus_shared.identity.passwords import (
-    MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
+    password_problems,
     verify_password,
 )
 from cus_shared.identity.principal import Membership as MembershipClaim
-from cus_shared.identity.roles import ALLOWED_SCOPES, CUS_STAFF_ROLES, Role, Scope
+from cus_shared.identity.roles import (
+    ALLOWED_SCOPES,
+    CUS_STAFF_ROLES,
+    PERSONAL_DATA_ROLES,
+    Role,
+    Scope,
+)
 from cus_shared.identity.tokens import issue_token
-from cus_shared.settings import get_settings
+from cus_shared.settings import Settings, get_settings
 from cus_tenants.agreements.models import Agreement
 from cus_tenants.agreements.service import members_on
 from cus_tenants.contracts.service import gminy_served
 from cus_tenants.gminy.models import Gmina
+from cus_tenants.identity import mfa, throttle
 from cus_tenants.identity.models import Membership, User
 from cus_tenants.partners.service import partner_exists, partner_names
 
@@ -86,12 +95,7 @@ async def validate_memberships(
 async def create_user(session: AsyncSession, data: UserCreate) -> User:
     """Create a user with an Argon2id password hash and their memberships."""
     problems = await validate_memberships(session, data.memberships)
-    if len(data.password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            FieldProblem(
-                field="password", key="password.too_short", params={"min": MIN_PASSWORD_LENGTH}
-            )
-        )
+    problems.extend(password_problems(data.password, data.email))
     if problems:
         raise InputError("invalid_input", problems=problems)
     taken = await session.scalar(
@@ -173,7 +177,22 @@ async def remove_membership(session: AsyncSession, user_id: UUID, membership_id:
         raise ConflictError("membership.last_operator")
     user.memberships.remove(membership)
     await session.flush()
+    await end_sessions(session, user.id, reason="role_removed")
     return user
+
+
+async def end_sessions(
+    session: AsyncSession, user_id: UUID, *, reason: str, session_id: str | None = None
+) -> None:
+    """End the user's sessions begun until now (or the one named) in every service, within
+    the services' revocation refresh (about 2 s), and record it in the audit."""
+    settings = get_settings()
+    until = datetime.now(UTC) + timedelta(hours=settings.web.absolute_hours)
+    await revocation.revoke(
+        session, user_id=user_id, reason=reason, until=until, session_id=session_id
+    )
+    kind = AuthEventKind.LOGOUT if reason == "logout" else AuthEventKind.REVOKED
+    await record(session, kind, user_id=user_id)
 
 
 async def disable_user(session: AsyncSession, user_id: UUID, *, actor: UUID) -> User:
@@ -181,9 +200,7 @@ async def disable_user(session: AsyncSession, user_id: UUID, *, actor: UUID) -> 
     account (``user.disable_self``), nor the last active operator's
     (``membership.last_operator``).
 
-    Tokens already issued stay valid until they expire (at most ``CUS_AUTH_TOKEN_MINUTES``;
-    a page session renews its token while it is in use, up to ``CUS_WEB_ABSOLUTE_HOURS``).
-    Revoking them arrives with the identity-hardening issue.
+    The person's open sessions end at once in every service (see ``end_sessions``).
     """
     user = await get_user(session, user_id)
     if user.id == actor:
@@ -197,6 +214,7 @@ async def disable_user(session: AsyncSession, user_id: UUID, *, actor: UUID) -> 
         raise ConflictError("membership.last_operator")
     user.is_active = False
     await session.flush()
+    await end_sessions(session, user.id, reason="disabled")
     return user
 
 
@@ -234,16 +252,89 @@ async def get_user(session: AsyncSession, user_id: UUID) -> User:
     return user
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> User:
-    """Check e-mail and password; the same answer and timing for unknown users."""
+def must_use_mfa(user: User) -> bool:
+    """Whether the person's roles reach personal data (they must log in with a second
+    factor when ``CUS_AUTH_MFA_REQUIRED`` is on)."""
+    return any(Role(m.role) in PERSONAL_DATA_ROLES for m in user.memberships)
+
+
+async def authenticate(
+    session: AsyncSession,
+    email: str,
+    password: str,
+    *,
+    security: AsyncSession | None = None,
+    address: str = "",
+) -> User:
+    """Check e-mail and password, with throttling: the same answer and timing for unknown
+    users; a waiting account or address gets 429 without its password being checked.
+    Failures are counted in ``security`` (its own transaction, committed even though the
+    request fails) when given, else in ``session``."""
+    settings = get_settings().auth
+    counter = security or session
+    digest = email_hash(settings.secret.get_secret_value(), email)
+    keys = (throttle.account_key(digest), throttle.address_key(address or "-"))
+    wait = await throttle.seconds_to_wait(counter, list(keys))
+    if wait:
+        await record(counter, AuthEventKind.LOCKOUT, email_digest=digest, address=address)
+        raise throttle.LoginThrottledError(wait)
     user = await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
+        await _failed(counter, keys, digest, address, user, AuthEventKind.FAILURE)
         raise AuthenticationError("auth.invalid_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = datetime.now(UTC)
     return user
+
+
+async def _failed(
+    counter: AsyncSession,
+    keys: tuple[str, str],
+    digest: str,
+    address: str,
+    user: User | None,
+    kind: AuthEventKind,
+) -> None:
+    locked = await throttle.record_failure(
+        counter, get_settings().auth, account=keys[0], address=keys[1]
+    )
+    user_id = user.id if user is not None and user.is_active else None
+    await record(counter, kind, user_id=user_id, email_digest=digest, address=address)
+    if locked:
+        await record(counter, AuthEventKind.LOCKOUT, email_digest=digest, address=address)
+
+
+async def second_factor(
+    session: AsyncSession,
+    user: User,
+    *,
+    totp: str | None,
+    recovery_code: str | None,
+    security: AsyncSession | None = None,
+    address: str = "",
+    settings: Settings | None = None,
+) -> list[str]:
+    """After the password: the authentication methods used (``pwd``, ``otp``), or 401 with
+    ``auth.mfa_required`` (enrolled, no code given), ``auth.mfa_invalid`` (wrong or replayed
+    code; counted as a failed login) or ``auth.mfa_enrolment_required`` (must enrol first)."""
+    settings = settings or get_settings()
+    if not mfa.is_enrolled(user):
+        if settings.auth.mfa_required and must_use_mfa(user):
+            raise AuthenticationError("auth.mfa_enrolment_required")
+        return ["pwd"]
+    if not totp and not recovery_code:
+        raise AuthenticationError("auth.mfa_required")
+    if totp and mfa.check_code(settings.auth, user, totp):
+        return ["pwd", "otp"]
+    if recovery_code and await mfa.use_recovery_code(session, user, recovery_code):
+        await record(session, AuthEventKind.RECOVERY_CODE_USED, user_id=user.id, address=address)
+        return ["pwd", "otp"]
+    counter = security or session
+    digest = email_hash(settings.auth.secret.get_secret_value(), user.email)
+    keys = (throttle.account_key(digest), throttle.address_key(address or "-"))
+    await _failed(counter, keys, digest, address, user, AuthEventKind.MFA_FAILURE)
+    raise AuthenticationError("auth.mfa_invalid")
 
 
 async def resolve_claims(
@@ -270,11 +361,43 @@ async def resolve_claims(
     return claims, {t: frozenset(r) for t, r in tenant_roles.items()}
 
 
-async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str, datetime]:
-    """Check the credentials and sign a token with the person's memberships, the gminy they
-    act in today, and the names of those gminy and of their partner organisations; the token
-    and its expiry."""
-    user = await authenticate(session, email, password)
+async def sign_in(
+    session: AsyncSession,
+    email: str,
+    password: str,
+    *,
+    totp: str | None = None,
+    recovery_code: str | None = None,
+    security: AsyncSession | None = None,
+    address: str = "",
+    settings: Settings | None = None,
+) -> tuple[str, datetime]:
+    """Check the credentials (throttled) and the second factor, and sign a token; the token
+    and its expiry. ``settings``: the app's (whether MFA is enforced), else the process's."""
+    user = await authenticate(session, email, password, security=security, address=address)
+    methods = await second_factor(
+        session,
+        user,
+        totp=totp,
+        recovery_code=recovery_code,
+        security=security,
+        address=address,
+        settings=settings,
+    )
+    return await issue_session(session, user, methods=methods, address=address)
+
+
+async def issue_session(
+    session: AsyncSession, user: User, *, methods: list[str], address: str = ""
+) -> tuple[str, datetime]:
+    """Sign a token with the person's memberships, the gminy they act in today, and the names
+    of those gminy and of their partner organisations (all checks done); the token and its
+    expiry. The login is recorded and the account's failure count ended."""
+    settings = get_settings()
+    digest = email_hash(settings.auth.secret.get_secret_value(), user.email)
+    await throttle.record_success(session, account=throttle.account_key(digest))
+    user.last_login_at = datetime.now(UTC)
+    await record(session, AuthEventKind.LOGIN, user_id=user.id, address=address)
     memberships, tenant_roles = await resolve_claims(session, user)
     partner_ids = [UUID(m.scope_id) for m in memberships if m.scope is Scope.PARTNER]
     partners = {str(k): v for k, v in (await partner_names(session, partner_ids)).items()}
@@ -285,7 +408,8 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str
     rows = await session.execute(select(Gmina.teryt, Gmina.name).where(Gmina.teryt.in_(named)))
     names = dict(rows.tuples().all())
     return issue_token(
-        get_settings().auth,
+        settings.auth,
+        methods=methods,
         user_id=user.id,
         memberships=memberships,
         tenant_roles=tenant_roles,
@@ -294,3 +418,20 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> tuple[str
         partner_names=partners,
         partner_gminy=served,
     )
+
+
+async def change_password(session: AsyncSession, user_id: UUID, current: str, new: str) -> User:
+    """Change one's own password: the current one must be right, the new one must follow the
+    rules (``password_problems``); every session of the person ends (the caller gives the
+    current one a new token)."""
+    user = await get_user(session, user_id)
+    if not verify_password(user.password_hash, current):
+        raise InputError("password.current_wrong", field="current_password")
+    problems = password_problems(new, user.email, field="new_password")
+    if problems:
+        raise InputError("invalid_input", problems=problems)
+    user.password_hash = hash_password(new)
+    await session.flush()
+    await end_sessions(session, user.id, reason="password_changed")
+    await record(session, AuthEventKind.PASSWORD_CHANGED, user_id=user.id)
+    return user

@@ -110,5 +110,10 @@ def shared_grants(app_role: str) -> list[str]:
         f"REVOKE ALL ON shared.alembic_version FROM {tenants}",
         # The directory is the one thing read before a tenant role is taken (same statement).
         f"GRANT SELECT ON shared.tenant_directory TO {app}, {core}",
+        # Every service checks ended sessions and records refused authorisations (s0004).
+        # (Guarded: the grants also run after migrating to an earlier revision.)
+        "DO $$ BEGIN IF to_regclass('shared.session_revocation') IS NOT NULL THEN "
+        f"EXECUTE 'GRANT SELECT ON shared.session_revocation TO {app}'; "
+        f"EXECUTE 'GRANT INSERT ON shared.auth_event TO {app}'; END IF; END $$",
         f"GRANT USAGE ON SCHEMA reporting TO {reporting}",
     ]
