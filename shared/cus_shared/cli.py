@@ -85,8 +85,12 @@ def demo(
     residents: Annotated[int, typer.Option(help="Residents per gmina")] = 300,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
 ) -> None:
-    """Provision a demo partner CUS of three gminy with users and residents, then serve."""
+    """Provision a demo partner CUS of three gminy with users and residents, then serve.
+
+    The demo accounts log in with their password alone: the second factor is not required
+    (``CUS_AUTH_MFA_REQUIRED=false``) unless the environment says otherwise."""
     os.environ["CUS_DEMO_RESIDENTS"] = str(residents)
+    os.environ.setdefault("CUS_AUTH_MFA_REQUIRED", "false")
 
     async def seed() -> None:
         await prepare_database()
@@ -102,6 +106,12 @@ def demo(
             f"Otwórz http://{settings.host}:{port or settings.port}/ i zaloguj się jednym z kont "
             "demonstracyjnych powyżej. / Open the address and log in with a demo account above."
         )
+        if not get_settings().auth.mfa_required:
+            console.print(
+                "Logowanie dwuetapowe (TOTP) jest w demo WYŁĄCZONE (CUS_AUTH_MFA_REQUIRED=false);"
+                " można je włączyć na stronie /account. / Two-step login is OFF for the demo;"
+                " anyone can set it up on /account."
+            )
         _serve(list(discover()), None, port)
 
 

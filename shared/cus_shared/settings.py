@@ -50,9 +50,9 @@ class AuthSettings(BaseSettings):
     token_minutes: int = 15
     issuer: str = "cus-tenants"
     #: Holders of roles that reach personal data must enrol a second factor (TOTP) before
-    #: they get a session. Enrolled people are always asked for their code. Off by default
-    #: ONLY until the enrolment pages exist (without them nobody could enrol); then: True.
-    mfa_required: bool = False
+    #: they get a session (the login page leads them through it). Enrolled people are always
+    #: asked for their code. ``cus demo`` turns it off unless set (see cus_shared.cli).
+    mfa_required: bool = True
     #: Consecutive failed logins of one account before it must wait (1, 2, 4… minutes).
     account_failure_limit: int = 5
     #: Failed logins from one client address (without a pause of an hour) before it must wait.

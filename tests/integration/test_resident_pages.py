@@ -723,7 +723,7 @@ async def test_no_personal_data_in_any_url(app: Litestar) -> None:
     secrets_ = (family.lower(), pesel, born.isoformat(), born.strftime("%d.%m.%Y"))
     # Paths are words and record ids; queries name a record id, a number or a status.
     allowed = re.compile(
-        rf"^(/[a-z]*|#[a-z_-]+|/static/[\w.-]+|/gminy/(switch|\d{{7}}"
+        rf"^(/[a-z]*/?|#[a-z_-]+|/static/[\w.-]+|/gminy/(switch|\d{{7}}"
         rf"(/([a-z._-]+|{UUID_PATTERN}))*/?(\?[a-z_]+=({UUID_PATTERN}|\d+|[a-z_]+))?))$"
     )
     for page in pages:

@@ -105,7 +105,10 @@ def navigation(context: PageContext) -> list[NavLink]:
             NavLink("Gminy", "/admin/gminy"),
             NavLink("Agreements", "/admin/agreements"),
             NavLink("Users", "/admin/users"),
+            NavLink("Sign-in events", "/admin/auth-events/"),
         ]
+    if principal.has_role(Role.PARTNER_ADMIN):
+        links.append(NavLink("Staff", "/staff/"))
     if principal.has_role(Role.OPERATOR, *CUS_STAFF_ROLES):
         links += [
             NavLink("Services catalogue", "/catalogue"),

@@ -13,6 +13,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.OSL.value: N_("Community organiser (OSL)"),
     Role.SOCIAL_ASSISTANCE_ORGANISER.value: N_("Social assistance organiser"),
     Role.PARTNER_STAFF.value: N_("Partner organisation staff"),
+    Role.PARTNER_ADMIN.value: N_("Partner organisation administrator"),
     Role.ROPS_SUPERVISOR.value: N_("ROPS supervisor"),
     Role.OPERATOR.value: N_("Platform operator"),
 }

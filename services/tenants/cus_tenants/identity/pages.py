@@ -352,7 +352,8 @@ class _LoginSteps(Controller):
         digest = email_hash(settings.auth.secret.get_secret_value(), user.email)
         keys = [throttle.account_key(digest), throttle.address_key(address or "-")]
         code = form.get("code", "")
-        digits = "".join(ch for ch in code if ch.isdigit())
+        # Six digits (spaces allowed) are a code of the app; anything else a recovery code.
+        is_totp = len(code.replace(" ", "")) == 6 and code.replace(" ", "").isdigit()
         try:
             async with security_session(request) as security:
                 wait = await throttle.seconds_to_wait(security, keys)
@@ -363,8 +364,8 @@ class _LoginSteps(Controller):
                 methods = await service.second_factor(
                     session,
                     user,
-                    totp=code if len(digits) == len(code.replace(" ", "")) else None,
-                    recovery_code=None if digits == code.replace(" ", "") else code,
+                    totp=code if is_totp else None,
+                    recovery_code=None if is_totp else code,
                     security=security,
                     address=address,
                     settings=settings,
@@ -835,6 +836,7 @@ async def _user_page(
         scope_names=await scope_names(session, user.memberships),
         token_minutes=settings.auth.token_minutes,
         absolute_hours=settings.web.absolute_hours,
+        enrolled=mfa.is_enrolled(user),
         # A form answered with its problems is shown at the address it was sent to, which has
         # no page of its own: choosing a language there comes back to the user's page.
         current_path=f"/admin/users/{user.id}",
@@ -971,6 +973,31 @@ class UserPages(Controller):
             )
         notify(
             request, _("Account disabled: %(name)s can no longer log in.", name=user.display_name)
+        )
+        return Redirect(path=f"/admin/users/{user.id}", status_code=303)
+
+    @post("/{user_id:str}/mfa-reset", status_code=303)
+    async def reset_mfa(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        user_id: FromPath[str],
+    ) -> Response[Any]:
+        """Take away a person's second factor (lost phone and recovery codes): their sessions
+        end, and they set it up again at their next login."""
+        user = await service.get_user(session, _user_key(user_id))
+        user.totp_secret = None
+        user.totp_confirmed_at = None
+        user.totp_last_step = None
+        await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        await session.flush()
+        await service.end_sessions(session, user.id, reason="mfa_reset")
+        notify(
+            request,
+            _(
+                "Two-step login reset: %(name)s sets it up again at the next login.",
+                name=user.display_name,
+            ),
         )
         return Redirect(path=f"/admin/users/{user.id}", status_code=303)
 
