@@ -11,10 +11,12 @@ from litestar.datastructures import Cookie
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
+from pydantic import ValidationError
 
+from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import LANGUAGES, current_language, gettext
 from cus_shared.identity.principal import Principal
-from cus_shared.web.forms import read_form
+from cus_shared.web.forms import form_errors, read_form
 from cus_shared.web.navigation import (
     GminaChoice,
     PageContext,
@@ -25,7 +27,10 @@ from cus_shared.web.security import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS
 from cus_shared.web.templating import STATIC_DIR
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from litestar.router import Router
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from cus_shared.web.forms import FormErrors
 
@@ -163,3 +168,23 @@ def shell_routes() -> list[Router | Any]:
         accessibility_statement,
         create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
     ]
+
+
+async def act_and_return(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    back: str,
+    action: Callable[[], Awaitable[object]],
+) -> Response[Any]:
+    """A page's button: run the change in a savepoint and go back to ``back``. A refusal
+    writes nothing and is said on that page; an object the person may not reach stays 404."""
+    try:
+        async with session.begin_nested():
+            await action()
+    except (DomainError, ValidationError) as exc:
+        if isinstance(exc, NotFoundError):
+            raise
+        notify(request, " ".join(m for _f, m in form_errors(exc).summary), "error")
+        return Redirect(path=back, status_code=303)
+    notify(request, gettext("Saved."))
+    return Redirect(path=back, status_code=303)

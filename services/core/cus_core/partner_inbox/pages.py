@@ -36,7 +36,7 @@ from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
 from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
-from cus_shared.web.pages import notify, render
+from cus_shared.web.pages import act_and_return, notify, render
 
 INBOX_PATH = "/partner/inbox"
 #: Referrals whose month of deliveries may be recorded.
@@ -192,20 +192,6 @@ class InboxDecisionPages(Controller):
     path = "/"
     opt = TENANT_OPT
 
-    async def _act(
-        self, request: Request[Any, Any, Any], db: TenantSession, action: Any
-    ) -> Response[Any]:
-        try:
-            async with db.session.begin_nested():
-                await action()
-        except (DomainError, ValidationError) as exc:
-            if isinstance(exc, NotFoundError):
-                raise
-            notify(request, _message(exc), "error")
-            return Redirect(path=INBOX_PATH, status_code=303)
-        notify(request, _("Saved."))
-        return Redirect(path=INBOX_PATH, status_code=303)
-
     @post("/{referral_id:uuid}/accept", guards=[PARTNERS])
     async def accept(
         self,
@@ -218,7 +204,7 @@ class InboxDecisionPages(Controller):
         async def action() -> None:
             await referrals.accept(db, referral_id)
 
-        return await self._act(request, db, action)
+        return await act_and_return(request, db.session, INBOX_PATH, action)
 
     @post("/{referral_id:uuid}/decline", guards=[PARTNERS])
     async def decline(
@@ -233,7 +219,7 @@ class InboxDecisionPages(Controller):
         async def action() -> None:
             await referrals.decline(db, referral_id, parse_form(ReasonIn, form).reason)
 
-        return await self._act(request, db, action)
+        return await act_and_return(request, db.session, INBOX_PATH, action)
 
 
 class PartnerProblemPages(Controller):

@@ -29,7 +29,7 @@ from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
 from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
-from cus_shared.web.pages import notify, render
+from cus_shared.web.pages import act_and_return, notify, render
 
 
 def report_status_labels() -> dict[str, str]:
@@ -42,28 +42,8 @@ def report_status_labels() -> dict[str, str]:
     }
 
 
-def _message(error: DomainError | ValidationError) -> str:
-    return " ".join(message for _field, message in form_errors(error).summary)
-
-
 def _status_of(error: DomainError | ValidationError) -> int:
     return error.status_code if isinstance(error, DomainError) else 422
-
-
-async def _act(
-    request: Request[Any, Any, Any], db: TenantSession, back: str, action: Any
-) -> Response[Any]:
-    """Run a change in a savepoint; on refusal nothing is written and the reason is shown."""
-    try:
-        async with db.session.begin_nested():
-            await action()
-    except (DomainError, ValidationError) as exc:
-        if isinstance(exc, NotFoundError):
-            raise
-        notify(request, _message(exc), "error")
-        return Redirect(path=back, status_code=303)
-    notify(request, _("Saved."))
-    return Redirect(path=back, status_code=303)
 
 
 def _partner_path(db: TenantSession) -> str:
@@ -170,7 +150,7 @@ class PartnerReportPages(Controller):
         async def action() -> None:
             await service.edit(db, report_id, parse_form(ReportEdit, form))
 
-        return await _act(request, db, f"{_partner_path(db)}/{report_id}", action)
+        return await act_and_return(request, db.session, f"{_partner_path(db)}/{report_id}", action)
 
     @post("/{report_id:uuid}/submit", guards=[PARTNERS])
     async def submit(
@@ -184,7 +164,7 @@ class PartnerReportPages(Controller):
         async def action() -> None:
             await service.submit(db, report_id)
 
-        return await _act(request, db, f"{_partner_path(db)}/{report_id}", action)
+        return await act_and_return(request, db.session, f"{_partner_path(db)}/{report_id}", action)
 
 
 class ReportReviewPages(Controller):
@@ -251,7 +231,7 @@ class ReportReviewPages(Controller):
         async def action() -> None:
             await service.accept(db, report_id)
 
-        return await _act(request, db, f"{_cus_path(db)}/{report_id}", action)
+        return await act_and_return(request, db.session, f"{_cus_path(db)}/{report_id}", action)
 
     @post("/{report_id:uuid}/return", guards=[REVIEWERS])
     async def return_report(
@@ -266,7 +246,7 @@ class ReportReviewPages(Controller):
         async def action() -> None:
             await service.return_report(db, report_id, parse_form(ReturnIn, form).reason)
 
-        return await _act(request, db, f"{_cus_path(db)}/{report_id}", action)
+        return await act_and_return(request, db.session, f"{_cus_path(db)}/{report_id}", action)
 
 
 partner_pages = Router(

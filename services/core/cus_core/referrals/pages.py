@@ -27,7 +27,7 @@ from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
 from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
-from cus_shared.web.pages import notify, render
+from cus_shared.web.pages import act_and_return, notify, render
 
 _PAGE_SIZE = 50
 
@@ -63,10 +63,6 @@ def _status_of(error: DomainError | ValidationError) -> int:
     return error.status_code if isinstance(error, DomainError) else 422
 
 
-def _message(error: DomainError | ValidationError) -> str:
-    return " ".join(message for _field, message in form_errors(error).summary)
-
-
 def _list_path(db: TenantSession) -> str:
     return f"/gminy/{db.tenant.teryt}/referrals"
 
@@ -80,21 +76,6 @@ def _query_uuid(request: Request[Any, Any, Any], name: str) -> UUID:
         return UUID(request.query_params.get(name, ""))
     except ValueError:
         raise NotFoundError("not_found") from None
-
-
-async def _act(
-    request: Request[Any, Any, Any], db: TenantSession, back: str, action: Any
-) -> Response[Any]:
-    """Run a status change or delivery in a savepoint; on refusal nothing is written and
-    the reason is shown on the page the person came from."""
-    try:
-        async with db.session.begin_nested():
-            await action()
-    except (DomainError, ValidationError) as exc:
-        notify(request, _message(exc), "error")
-        return Redirect(path=back, status_code=303)
-    notify(request, _("Saved."))
-    return Redirect(path=back, status_code=303)
 
 
 class ReferralPages(Controller):
@@ -236,7 +217,7 @@ class ReferralPages(Controller):
         async def action() -> None:
             await service.cancel(db, referral_id, parse_form(ReasonIn, form).reason)
 
-        return await _act(request, db, f"{_list_path(db)}/{referral_id}", action)
+        return await act_and_return(request, db.session, f"{_list_path(db)}/{referral_id}", action)
 
     @post("/{referral_id:uuid}/complete", guards=[CASE_WORKERS])
     async def complete(
@@ -250,7 +231,7 @@ class ReferralPages(Controller):
         async def action() -> None:
             await service.complete(db, referral_id)
 
-        return await _act(request, db, f"{_list_path(db)}/{referral_id}", action)
+        return await act_and_return(request, db.session, f"{_list_path(db)}/{referral_id}", action)
 
     @post("/{referral_id:uuid}/accept", guards=[CASE_WORKERS])
     async def accept(
@@ -264,7 +245,7 @@ class ReferralPages(Controller):
         async def action() -> None:
             await service.accept(db, referral_id)
 
-        return await _act(request, db, f"{_list_path(db)}/{referral_id}", action)
+        return await act_and_return(request, db.session, f"{_list_path(db)}/{referral_id}", action)
 
     @post("/{referral_id:uuid}/deliveries", guards=[CASE_WORKERS])
     async def record_delivery(
@@ -280,7 +261,7 @@ class ReferralPages(Controller):
         async def action() -> None:
             await deliveries.record_delivery(db, referral_id, month, parse_form(DeliveryIn, form))
 
-        return await _act(request, db, f"{_list_path(db)}/{referral_id}", action)
+        return await act_and_return(request, db.session, f"{_list_path(db)}/{referral_id}", action)
 
 
 class ConsentPages(Controller):
@@ -374,7 +355,7 @@ class ConsentPages(Controller):
             await consents.withdraw_consent(db, resident_id, consent_id)
 
         back = f"/gminy/{db.tenant.teryt}/residents/{resident_id}/consents"
-        return await _act(request, db, back, action)
+        return await act_and_return(request, db.session, back, action)
 
 
 class PartnerReferralPages(Controller):
@@ -431,7 +412,9 @@ class PartnerReferralPages(Controller):
         async def action() -> None:
             await service.accept(db, referral_id)
 
-        return await _act(request, db, f"{_partner_path(db)}/{referral_id}", action)
+        return await act_and_return(
+            request, db.session, f"{_partner_path(db)}/{referral_id}", action
+        )
 
     @post("/{referral_id:uuid}/decline", guards=[PARTNERS])
     async def decline(
@@ -446,7 +429,9 @@ class PartnerReferralPages(Controller):
         async def action() -> None:
             await service.decline(db, referral_id, parse_form(ReasonIn, form).reason)
 
-        return await _act(request, db, f"{_partner_path(db)}/{referral_id}", action)
+        return await act_and_return(
+            request, db.session, f"{_partner_path(db)}/{referral_id}", action
+        )
 
     @post("/{referral_id:uuid}/deliveries", guards=[PARTNERS])
     async def record_delivery(
@@ -462,7 +447,9 @@ class PartnerReferralPages(Controller):
         async def action() -> None:
             await deliveries.record_delivery(db, referral_id, month, parse_form(DeliveryIn, form))
 
-        return await _act(request, db, f"{_partner_path(db)}/{referral_id}", action)
+        return await act_and_return(
+            request, db.session, f"{_partner_path(db)}/{referral_id}", action
+        )
 
 
 partner_pages = Router(
