@@ -402,3 +402,31 @@ async def test_partner_admin_manages_own_staff_only(client: httpx.AsyncClient) -
     # Nobody else may use these endpoints.
     kipus = await login(client, "kipus.a@test.local")
     assert (await client.get("/api/tenants/auth/staff", headers=kipus)).status_code == 403
+
+
+async def test_an_address_is_throttled_after_its_limit(platform: Platform) -> None:
+    """Many accounts tried from one address: after the address's limit it waits too, whatever
+    account is tried next (the suite raises the limit for its shared test address)."""
+    from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
+    from cus_shared.tenancy import open_service_session
+    from cus_tenants.identity import throttle
+
+    settings = platform.settings.auth.model_copy(update={"address_failure_limit": 3})
+    address = throttle.address_key(f"198.51.100.{secrets.randbelow(250)}-{secrets.token_hex(3)}")
+    async with open_service_session(
+        platform.db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
+    ) as session:
+        began = [
+            await throttle.record_failure(
+                session,
+                settings,
+                account=throttle.account_key(secrets.token_hex(8)),
+                address=address,
+            )
+            for _ in range(3)
+        ]
+        assert began == [False, False, True]  # three different accounts, one address
+        assert await throttle.seconds_to_wait(session, [address]) > 0
+        fresh_account = throttle.account_key(secrets.token_hex(8))
+        assert await throttle.seconds_to_wait(session, [fresh_account, address]) > 0
+        await session.rollback()
