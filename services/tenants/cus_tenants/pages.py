@@ -63,12 +63,6 @@ def errors_on_form(
     return form_errors(moved)
 
 
-def error_status(error: DomainError | ValidationError) -> int:
-    """The status of a form answered with its problems: the service's, or 422 for rules of the
-    input's shape (the page is whole; what was typed breaks a rule)."""
-    return error.status_code if isinstance(error, DomainError) else 422
-
-
 def build_pages() -> Router:
     """All pages of the tenants service."""
     from cus_tenants.agreements.pages import AgreementPages

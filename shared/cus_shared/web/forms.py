@@ -88,6 +88,17 @@ def form_errors(error: DomainError | ValidationError | list[FieldProblem]) -> Fo
     return errors
 
 
+def error_status(error: DomainError | ValidationError) -> int:
+    """The status of a form answered with its problems: the service's, or 422 for rules of the
+    input's shape (the page is whole; what was typed breaks a rule)."""
+    return error.status_code if isinstance(error, DomainError) else 422
+
+
+def error_summary(error: DomainError | ValidationError) -> str:
+    """Every problem of a refusal in one sentence, for a flash message on the page returned to."""
+    return " ".join(message for _field, message in form_errors(error).summary)
+
+
 async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
     """The posted form as plain strings (last value wins), without the CSRF token."""
     form = await request.form()

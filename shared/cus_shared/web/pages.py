@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import LANGUAGES, current_language, gettext
 from cus_shared.identity.principal import Principal
-from cus_shared.web.forms import form_errors, read_form
+from cus_shared.web.forms import error_summary, read_form
 from cus_shared.web.navigation import (
     GminaChoice,
     PageContext,
@@ -184,7 +184,7 @@ async def act_and_return(
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, NotFoundError):
             raise
-        notify(request, " ".join(m for _f, m in form_errors(exc).summary), "error")
+        notify(request, error_summary(exc), "error")
         return Redirect(path=back, status_code=303)
     notify(request, gettext("Saved."))
     return Redirect(path=back, status_code=303)

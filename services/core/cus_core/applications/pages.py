@@ -34,7 +34,7 @@ from cus_shared.errors import ConflictError, DomainError, FieldProblem, InputErr
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, problems_from_validation
+from cus_shared.web.forms import FormErrors, error_status, form_errors, problems_from_validation
 from cus_shared.web.pages import notify, render
 
 if TYPE_CHECKING:
@@ -134,10 +134,6 @@ def _errors(error: DomainError | ValidationError) -> FormErrors:
         FieldProblem(field=p.field.split(".")[0], key=p.key, params=p.params) for p in problems
     ]
     return form_errors(merged)
-
-
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
 
 
 async def _posted(request: Request[Any, Any, Any]) -> tuple[dict[str, str], list[str]]:
@@ -277,7 +273,7 @@ class ApplicationPages(Controller):
                 errors=_errors(exc),
                 failed_form="interview",
                 values=form,
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Interview saved."))
         return Redirect(path=_application_path(db, application_id), status_code=303)
@@ -312,7 +308,7 @@ class ApplicationPages(Controller):
                 errors=_errors(exc),
                 failed_form=str(requested_service_id),
                 values=form,
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Decision recorded."))
         return Redirect(path=_application_path(db, application_id), status_code=303)
@@ -398,7 +394,7 @@ class ResidentApplicationPages(Controller):
                 values=form,
                 ticked=ticked,
                 errors=_errors(exc),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Application registered."))
         return Redirect(path=_application_path(db, created.id), status_code=303)

@@ -33,7 +33,6 @@ from cus_core.residents.pages import iso_date, page_offset
 from cus_shared import clock
 from cus_shared.errors import (
     ConflictError,
-    DomainError,
     InputError,
     MalformedRequestError,
     NotFoundError,
@@ -42,7 +41,7 @@ from cus_shared.i18n.language import current_language
 from cus_shared.i18n.language import gettext as _
 from cus_shared.messages import translate
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, form_errors, parse_form, read_form
 from cus_shared.web.pages import notify, render
 
 if TYPE_CHECKING:
@@ -84,10 +83,6 @@ def outcome_labels() -> dict[str, str]:
 
 def _list_path(db: TenantSession) -> str:
     return f"/gminy/{db.tenant.teryt}/complaints"
-
-
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
 
 
 #: The steps a complaint page offers: form model, service call, message when done.
@@ -217,7 +212,7 @@ class ComplaintPages(Controller):
                 resident_id,
                 values=form,
                 errors=form_errors(exc),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Complaint registered."))
         return Redirect(path=f"{_list_path(db)}/{created.id}", status_code=303)
@@ -289,7 +284,7 @@ class ComplaintPages(Controller):
                 complaint,
                 values=form,
                 errors=errors,
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Complaint updated."))
         return Redirect(path=f"{_list_path(db)}/{complaint_id}", status_code=303)

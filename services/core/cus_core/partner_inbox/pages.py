@@ -35,7 +35,7 @@ from cus_shared import clock
 from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_summary, form_errors, parse_form, read_form
 from cus_shared.web.pages import act_and_return, notify, render
 
 INBOX_PATH = "/partner/inbox"
@@ -61,10 +61,6 @@ def urgency_labels() -> dict[str, str]:
         "missing_delivery": _("Last month's delivery not recorded"),
         "other": "",
     }
-
-
-def _message(error: DomainError | ValidationError) -> str:
-    return " ".join(message for _field, message in form_errors(error).summary)
 
 
 def _filters(request: Request[Any, Any, Any], served: list[str]) -> service.InboxFilters:
@@ -334,7 +330,7 @@ class PartnerComplaintPages(Controller):
         except (DomainError, ValidationError) as exc:
             if isinstance(exc, NotFoundError):
                 raise
-            notify(request, _message(exc), "error")
+            notify(request, error_summary(exc), "error")
             return Redirect(path=back, status_code=303)
         notify(request, _("Your answer was sent to the CUS."))
         return Redirect(path=back, status_code=303)
@@ -378,7 +374,7 @@ class ProblemPages(Controller):
         except (DomainError, ValidationError) as exc:
             if isinstance(exc, NotFoundError):
                 raise
-            notify(request, _message(exc), "error")
+            notify(request, error_summary(exc), "error")
             return Redirect(path=back, status_code=303)
         notify(request, _("Acknowledged."))
         return Redirect(path=back, status_code=303)

@@ -28,7 +28,7 @@ from cus_shared import clock
 from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, form_errors, parse_form, read_form
 from cus_shared.web.pages import act_and_return, notify, render
 
 
@@ -40,10 +40,6 @@ def report_status_labels() -> dict[str, str]:
         "accepted": _("Accepted"),
         "returned": _("Returned for correction"),
     }
-
-
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
 
 
 def _partner_path(db: TenantSession) -> str:
@@ -107,7 +103,7 @@ class PartnerReportPages(Controller):
             if isinstance(exc, NotFoundError):
                 raise
             return await self._list(
-                request, db, values=form, errors=form_errors(exc), status_code=_status_of(exc)
+                request, db, values=form, errors=form_errors(exc), status_code=error_status(exc)
             )
         notify(request, _("The figures were generated from the recorded deliveries."))
         return Redirect(path=f"{_partner_path(db)}/{report.id}", status_code=303)

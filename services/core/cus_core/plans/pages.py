@@ -38,7 +38,13 @@ from cus_shared.i18n.language import gettext as _
 from cus_shared.i18n.language import use_language
 from cus_shared.identity.roles import Role
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, problems_from_validation, read_form
+from cus_shared.web.forms import (
+    FormErrors,
+    error_status,
+    form_errors,
+    problems_from_validation,
+    read_form,
+)
 from cus_shared.web.pages import notify, render
 
 if TYPE_CHECKING:
@@ -88,10 +94,6 @@ def _base(db: TenantSession) -> str:
 
 def _plan_path(db: TenantSession, plan_id: UUID) -> str:
     return f"{_base(db)}/{plan_id}"
-
-
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
 
 
 def _query_uuid(request: Request[Any, Any, Any], name: str) -> UUID | None:
@@ -331,7 +333,7 @@ class PlanPages(Controller):
                 resident,
                 values=form,
                 errors=_errors(exc, rows),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Plan drafted. It takes effect when approved."))
         return Redirect(path=_plan_path(db, created.id), status_code=303)
@@ -416,7 +418,7 @@ class PlanPages(Controller):
                 values=values,
                 errors=_errors(exc, rows),
                 failed=form_name,
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, done)
         return Redirect(path=_plan_path(db, plan_id), status_code=303)

@@ -26,7 +26,7 @@ from cus_shared import clock
 from cus_shared.errors import DomainError, NotFoundError
 from cus_shared.i18n.language import gettext as _
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, form_errors, parse_form, read_form
 from cus_shared.web.pages import act_and_return, notify, render
 
 _PAGE_SIZE = 50
@@ -57,10 +57,6 @@ def scope_labels() -> dict[str, str]:
 def actor_labels() -> dict[str, str]:
     """Who changed a referral's status."""
     return {"cus": _("CUS"), "partner": _("Partner"), "system": _("System")}
-
-
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
 
 
 def _list_path(db: TenantSession) -> str:
@@ -170,7 +166,7 @@ class ReferralPages(Controller):
                 requested,
                 values=form,
                 errors=form_errors(exc),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Referral sent."))
         return Redirect(path=f"{_list_path(db)}/{created.id}", status_code=303)
@@ -334,7 +330,7 @@ class ConsentPages(Controller):
                 resident_id,
                 values={**form, "scope": scope},
                 errors=form_errors(exc),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Consent recorded."))
         return Redirect(

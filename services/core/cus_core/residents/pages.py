@@ -31,7 +31,6 @@ from cus_core.residents.schemas import (
 )
 from cus_shared.errors import (
     ConflictError,
-    DomainError,
     FieldProblem,
     InputError,
     MalformedRequestError,
@@ -39,7 +38,7 @@ from cus_shared.errors import (
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.roles import Role
 from cus_shared.tenancy import TenantSession
-from cus_shared.web.forms import FormErrors, form_errors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, form_errors, parse_form, read_form
 from cus_shared.web.labels import ROLE_NAMES
 from cus_shared.web.pages import notify, render
 
@@ -198,10 +197,6 @@ def _changes(form: dict[str, str], current: ResidentRead) -> ResidentUpdate | No
     return ResidentUpdate.model_validate(payload)
 
 
-def _status_of(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 422
-
-
 class ResidentPages(Controller):
     """The register of residents of one gmina, as pages."""
 
@@ -278,7 +273,7 @@ class ResidentPages(Controller):
                 searched=True,
                 criteria=criteria,
                 errors=form_errors(exc),
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         return self._register_page(
             request,
@@ -344,7 +339,7 @@ class ResidentPages(Controller):
                 created = await service.create_resident(db, data)
         except (ValidationError, InputError, ConflictError) as exc:
             return self._new_page(
-                request, db, values=form, errors=form_errors(exc), status_code=_status_of(exc)
+                request, db, values=form, errors=form_errors(exc), status_code=error_status(exc)
             )
         notify(request, _("Resident registered."))
         return Redirect(path=_record_path(db, created.id), status_code=303)
@@ -451,7 +446,7 @@ class ResidentPages(Controller):
                 in_household=in_household,
                 errors=errors,
                 stale=stale,
-                status_code=_status_of(exc),
+                status_code=error_status(exc),
             )
         notify(request, _("Changes saved.") if update is not None else _("Nothing was changed."))
         return Redirect(path=_record_path(db, resident_id), status_code=303)

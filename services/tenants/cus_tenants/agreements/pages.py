@@ -19,7 +19,7 @@ from cus_shared.i18n.formatting import POLAND
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.roles import Role, Scope
-from cus_shared.web.forms import FormErrors, nest, read_form
+from cus_shared.web.forms import FormErrors, error_status, nest, read_form
 from cus_shared.web.labels import ROLE_NAMES
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements import service
@@ -27,7 +27,7 @@ from cus_tenants.agreements.schemas import AgreementCreate
 from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy import service as gminy
 from cus_tenants.identity import service as identity
-from cus_tenants.pages import error_status, errors_on_form
+from cus_tenants.pages import errors_on_form
 
 _FIELDS = ("name", "lead_teryt", "signed_on", "joined_on")
 

@@ -20,7 +20,7 @@ from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
 from cus_shared.messages import translate
-from cus_shared.web.forms import FormErrors, nest, read_form
+from cus_shared.web.forms import FormErrors, error_status, nest, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import AgreementAccess, agreement_access, readable_agreements
 from cus_tenants.catalogue import service
@@ -36,7 +36,7 @@ from cus_tenants.catalogue.models import CatalogueService, ServiceVersion
 from cus_tenants.catalogue.schemas import ServiceCreate, ServiceVersionIn
 from cus_tenants.catalogue.vocabulary import AREAS
 from cus_tenants.dependencies import provide_shared_session
-from cus_tenants.pages import error_status, errors_on_form
+from cus_tenants.pages import errors_on_form
 
 #: The form's fields from top to bottom (the error summary follows this order).
 FORM_ORDER = (

@@ -19,7 +19,7 @@ from cus_shared.i18n.language import gettext as _
 from cus_shared.identifiers.teryt import VOIVODESHIPS
 from cus_shared.identity.guards import require_roles
 from cus_shared.identity.roles import Role, Scope
-from cus_shared.web.forms import FormErrors, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, parse_form, read_form
 from cus_shared.web.labels import ROLE_NAMES
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements import service as agreements
@@ -28,7 +28,7 @@ from cus_tenants.gminy import service
 from cus_tenants.gminy.models import GminaStatus
 from cus_tenants.gminy.schemas import GminaCreate
 from cus_tenants.identity import service as identity
-from cus_tenants.pages import GMINA_TYPE_LABELS, STATUS_LABELS, error_status, errors_on_form
+from cus_tenants.pages import GMINA_TYPE_LABELS, STATUS_LABELS, errors_on_form
 
 #: Gminy on one page of the registry.
 PAGE_SIZE = 50

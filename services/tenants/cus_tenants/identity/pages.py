@@ -46,7 +46,7 @@ from cus_shared.identity.passwords import (
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.identity.tokens import ALGORITHM, principal_from_token
 from cus_shared.settings import Settings
-from cus_shared.web.forms import FormErrors, form_errors, nest, parse_form, read_form
+from cus_shared.web.forms import FormErrors, error_status, form_errors, nest, parse_form, read_form
 from cus_shared.web.labels import ROLE_NAMES, SCOPE_NAMES
 from cus_shared.web.pages import notify, principal_or_none, render, safe_next
 from cus_shared.web.security import SESSION_COOKIE, expired_session_cookie, session_cookie
@@ -63,7 +63,7 @@ from cus_tenants.identity.schemas import (
     PasswordChange,
     UserCreate,
 )
-from cus_tenants.pages import error_status, errors_on_form
+from cus_tenants.pages import errors_on_form
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

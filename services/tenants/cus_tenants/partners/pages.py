@@ -22,13 +22,13 @@ from cus_shared.i18n.language import N_, current_language
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
-from cus_shared.web.forms import FormErrors, read_form
+from cus_shared.web.forms import FormErrors, error_status, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import AgreementAccess, agreement_access, readable_agreements
 from cus_tenants.catalogue.labels import area_name, area_options
 from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy import service as gminy
-from cus_tenants.pages import error_status, errors_on_form
+from cus_tenants.pages import errors_on_form
 from cus_tenants.partners import service
 from cus_tenants.partners.schemas import (
     ContactIn,

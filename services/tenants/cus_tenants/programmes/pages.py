@@ -20,13 +20,13 @@ from cus_shared.i18n.formatting import format_date
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
-from cus_shared.web.forms import FormErrors, nest, read_form
+from cus_shared.web.forms import FormErrors, error_status, nest, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import gmina_planning_access
 from cus_tenants.catalogue.labels import area_name, unit_name
 from cus_tenants.dependencies import provide_shared_session
 from cus_tenants.gminy.models import Gmina
-from cus_tenants.pages import error_status, errors_on_form
+from cus_tenants.pages import errors_on_form
 from cus_tenants.programmes import service
 from cus_tenants.programmes.models import Programme
 from cus_tenants.programmes.public import public_services
