@@ -96,6 +96,9 @@ async def platform(database_url: str) -> AsyncIterator[Platform]:
         db.admin_engine, migration_tree("tenant"), app_role=settings.database.app_role
     )
     assert report.ok, report.failed
+    from cus_reporting.migrations import migrate_reporting
+
+    await migrate_reporting(db.admin_engine)
     async with open_service_session(
         db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
     ) as session:

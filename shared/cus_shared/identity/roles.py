@@ -26,6 +26,7 @@ class Role(StrEnum):
     PARTNER_STAFF = "partner_staff"  # pracownik partnera (NGO, spółdzielnia socjalna…)
     PARTNER_ADMIN = "partner_admin"  # administrator partnera: zarządza kontami swojej organizacji
     ROPS_SUPERVISOR = "rops_supervisor"  # nadzór regionalny (ROPS)
+    FORUM_MEMBER = "forum_member"  # członek Regionalnego Forum CUS: porównanie regionalne
     OPERATOR = "operator"  # operator platformy
 
 
@@ -40,6 +41,7 @@ ALLOWED_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.PARTNER_STAFF: frozenset({Scope.PARTNER}),
     Role.PARTNER_ADMIN: frozenset({Scope.PARTNER}),
     Role.ROPS_SUPERVISOR: frozenset({Scope.REGION}),
+    Role.FORUM_MEMBER: frozenset({Scope.REGION}),
     Role.OPERATOR: frozenset({Scope.PLATFORM}),
 }
 

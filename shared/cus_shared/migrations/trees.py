@@ -30,7 +30,7 @@ class MigrationTree:
     """One Alembic tree: where its scripts are and which models it must agree with."""
 
     name: str
-    kind: Literal["shared", "tenant"]
+    kind: Literal["shared", "tenant", "reporting"]
     script_location: Path
     metadata: Callable[[], MetaData]
     #: For tenant trees: SQL granting a tenant role its rights after a migration.

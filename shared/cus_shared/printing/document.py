@@ -33,7 +33,7 @@ class _Pages(FPDF):
             0,
             6,
             _(
-                "Printed {when} · page {page} of {pages}",
+                "Printed %(when)s · page %(page)s of %(pages)s",
                 when=self.printed_at,
                 page=self.page_no(),
                 pages="{nb}",

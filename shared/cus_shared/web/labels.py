@@ -15,6 +15,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.PARTNER_STAFF.value: N_("Partner organisation staff"),
     Role.PARTNER_ADMIN.value: N_("Partner organisation administrator"),
     Role.ROPS_SUPERVISOR.value: N_("ROPS supervisor"),
+    Role.FORUM_MEMBER.value: N_("Regional CUS Forum member"),
     Role.OPERATOR.value: N_("Platform operator"),
 }
 

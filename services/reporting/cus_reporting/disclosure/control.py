@@ -227,10 +227,19 @@ class ProtectedTable:
         return tuple(tuple(cell.shown for cell in line) for line in lines)
 
 
-def protect(table: Table, policy: Policy | None = None) -> ProtectedTable:
-    """Apply primary and secondary suppression to one table and its totals."""
+def protect(
+    table: Table, policy: Policy | None = None, *, also_hide: Iterable[Position] = ()
+) -> ProtectedTable:
+    """Apply primary and secondary suppression to one table and its totals.
+
+    ``also_hide`` names figures of the extended grid hidden elsewhere (a total this table
+    shares with another published table): they are hidden here too, as secondary, before the
+    secondary passes, so that neither table gives the other's hidden total away.
+    """
     policy = policy or Policy()
     grid = _Grid(table, policy)
+    for position in also_hide:
+        grid.hide(position)
     grid.secondary()
     return grid.result()
 

@@ -3,59 +3,60 @@ the content security policy holds): a donut of the share of each service and sta
 the amounts per year or stage.
 
 Colour is never the only cue: every service has a number (shown on the chart and in the
-legend) and a pattern of white marks as well as a colour; each colour has a contrast of at
-least 4.5:1 with white, so every segment stands out against the white gaps between them and
-against the page. The data tables beside the charts are their text alternative; each chart
-also has a <title> and <desc>. Geometry is in floats (drawing only; amounts stay integers).
+legend) and a pattern of white marks as well as a colour (:mod:`cus_shared.web.charts`
+holds the palette, the patterns and the donut's geometry). The data tables beside the charts
+are their text alternative; each chart also has a <title> and <desc>. Geometry is in floats
+(drawing only; amounts stay integers).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cus_shared.web.charts import (
+    GRID,
+    INK,
+    PALETTE,
+    PATTERNS,
+    Slice,
+    Swatch,
+    donut,
+    nice_ceiling,
+    pattern_defs,
+    swatches,
+    whole_zloty,
+)
 from cus_tenants.budgets.figures import Amounts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from uuid import UUID
 
+    from markupsafe import Markup
+
     from cus_tenants.budgets.service import BudgetReport
 
-#: Colours (contrast with white: 8.4, 4.8, 6.2, 8.8, 7.7, 7.3, 7.5, 8.9) and patterns.
-PALETTE = ("#0b4f8a", "#b35900", "#00703c", "#6a2c91", "#a4123f", "#00606b", "#7a4a00", "#4a4a4a")
-PATTERNS = ("solid", "diagonal", "dots", "horizontal", "crosshatch", "vertical", "reverse", "grid")
-INK = "#1b1b1b"
-GRID = "#b1b4b6"
+__all__ = [
+    "GRID",
+    "INK",
+    "PALETTE",
+    "PATTERNS",
+    "Bar",
+    "Charts",
+    "Segment",
+    "Slice",
+    "Swatch",
+    "Tick",
+    "charts",
+    "donut",
+    "nice_ceiling",
+    "swatches",
+    "whole_zloty",
+]
 
-#: A slice or a segment smaller than this gets no number on it (the legend still names it).
-_MIN_LABEL_FRACTION = 0.03
+#: A segment lower than this gets no number on it (the legend still names it).
 _MIN_LABEL_HEIGHT = 22.0
-
-
-@dataclass(frozen=True, slots=True)
-class Swatch:
-    """How one service is drawn: its number, colour and pattern."""
-
-    number: int
-    name: str
-    colour: str
-    pattern: str
-    pattern_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Slice:
-    """A segment of the donut."""
-
-    swatch: Swatch
-    path: str
-    share_text: str
-    label_x: float
-    label_y: float
-    labelled: bool
-    whole: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +101,6 @@ class Tick:
         return whole_zloty(self.grosze)
 
 
-def whole_zloty(grosze: int) -> str:
-    """``70099200`` → ``"700 992 zł"`` (non-breaking spaces), for labels on charts."""
-    return f"{grosze // 100:,}".replace(",", "\u00a0") + "\u00a0zł"
-
-
 @dataclass(frozen=True)
 class Charts:
     """Both charts of a budget (None when nothing is planned)."""
@@ -123,91 +119,10 @@ class Charts:
     top: int = 30
     bottom: int = 320
 
-
-def swatches(names: Sequence[str], prefix: str) -> list[Swatch]:
-    """A number, colour and pattern per service, in the budget's order."""
-    return [
-        Swatch(
-            number=index + 1,
-            name=name,
-            colour=PALETTE[index % len(PALETTE)],
-            pattern=PATTERNS[(index + index // len(PALETTE)) % len(PATTERNS)],
-            pattern_id=f"{prefix}-pattern-{index + 1}",
-        )
-        for index, name in enumerate(names)
-    ]
-
-
-def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
-    return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def donut(
-    amounts: Sequence[int],
-    marks: Sequence[Swatch],
-    share_texts: Sequence[str],
-    *,
-    cx: float = 150,
-    cy: float = 150,
-    outer: float = 130,
-    inner: float = 62,
-) -> list[Slice]:
-    """Segments of a donut, clockwise from the top, for the services' planned totals."""
-    total = sum(amounts)
-    if total <= 0:
-        return []
-    slices: list[Slice] = []
-    start = -math.pi / 2
-    for amount, swatch, share in zip(amounts, marks, share_texts, strict=True):
-        if amount <= 0:
-            continue
-        fraction = amount / total
-        end = start + 2 * math.pi * fraction
-        middle = (start + end) / 2
-        label_x, label_y = _point(cx, cy, (outer + inner) / 2, middle)
-        whole = fraction >= 1
-        if whole:
-            path = ""
-        else:
-            large = 1 if end - start > math.pi else 0
-            ox0, oy0 = _point(cx, cy, outer, start)
-            ox1, oy1 = _point(cx, cy, outer, end)
-            ix1, iy1 = _point(cx, cy, inner, end)
-            ix0, iy0 = _point(cx, cy, inner, start)
-            path = (
-                f"M {_fmt(ox0)} {_fmt(oy0)} A {_fmt(outer)} {_fmt(outer)} 0 {large} 1 "
-                f"{_fmt(ox1)} {_fmt(oy1)} L {_fmt(ix1)} {_fmt(iy1)} A {_fmt(inner)} "
-                f"{_fmt(inner)} 0 {large} 0 {_fmt(ix0)} {_fmt(iy0)} Z"
-            )
-        slices.append(
-            Slice(
-                swatch=swatch,
-                path=path,
-                share_text=share,
-                label_x=round(label_x, 2),
-                label_y=round(label_y, 2),
-                labelled=fraction >= _MIN_LABEL_FRACTION,
-                whole=whole,
-            )
-        )
-        start = end
-    return slices
-
-
-def nice_ceiling(grosze: int) -> int:
-    """A round top for the amounts axis (1, 2, 2.5 or 5 times a power of ten złoty)."""
-    if grosze <= 0:
-        return 100
-    magnitude: int = pow(10, len(str(grosze)) - 1)
-    for tenths in (10, 20, 25, 50):
-        top = tenths * magnitude // 10
-        if top >= grosze:
-            return top
-    return 10 * magnitude
+    @property
+    def pattern_defs(self) -> Markup:
+        """The services' patterns, drawn once on the page for both charts and the legend."""
+        return pattern_defs(self.swatches)
 
 
 def charts(report: BudgetReport, prefix: str = "budget") -> Charts | None:
