@@ -259,3 +259,52 @@ async def test_indicator_definitions_are_published(client: httpx.AsyncClient) ->
     assert response.status_code == 200, response.text
     ids = {i["id"] for i in response.json()}
     assert {"residents_served", "share_social_sector", "waiting_days"} <= ids
+
+
+async def test_a_total_hidden_in_one_table_is_hidden_in_every_table_sharing_it(
+    client: httpx.AsyncClient, synthetic: None, platform: Platform
+) -> None:
+    """One gmina in 2020-Q4 with decisions granted 30, refused 1, waiting 5, by sex F (3, 1,
+    3) and M (27, 0, 2). Protected alone, the comparison shows the grand total (36) while the
+    breakdown by sex hides it; published side by side, the breakdown's hidden figures would
+    stand beside a total the comparison gives away. Both must hide it."""
+    teryt = _teryt(0)
+    rows = [
+        ("", "", "granted", 30),
+        ("", "", "refused", 1),
+        ("", "", "waiting", 5),
+        ("sex", "F", "granted", 3),
+        ("sex", "F", "refused", 1),
+        ("sex", "F", "waiting", 3),
+        ("sex", "M", "granted", 27),
+        ("sex", "M", "waiting", 2),
+    ]
+    async with platform.db.admin_engine.connect() as conn, conn.begin():
+        await conn.execute(
+            text(
+                "INSERT INTO reporting.snapshot (teryt, year, quarter, computed_at, figures, "
+                "milliseconds) VALUES (:t, 2020, 4, now(), 8, 1) ON CONFLICT DO NOTHING"
+            ),
+            {"t": teryt},
+        )
+        for breakdown, member, category, value in rows:
+            await conn.execute(
+                text(
+                    "INSERT INTO reporting.figure (teryt, year, quarter, indicator, breakdown, "
+                    "member, category, value) VALUES (:t, 2020, 4, 'decisions_by_outcome', :b, "
+                    ":m, :c, :v) ON CONFLICT DO NOTHING"
+                ),
+                {"t": teryt, "b": breakdown, "m": member, "c": category, "v": value},
+            )
+    response = await _report(
+        client, "rops12@test.local", "region-12", "decisions_by_outcome", quarter="2020-Q4"
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    comparison, sex = body["comparison"], body["breakdowns"]["sex"]
+    assert sex["grand_total"]["value"] is None
+    assert comparison["grand_total"]["value"] is None
+    for column in ("refused", "waiting"):
+        j = [c["key"] for c in comparison["columns"]].index(column)
+        assert comparison["column_totals"][j]["value"] is None
+        assert sex["column_totals"][j]["value"] is None

@@ -109,12 +109,35 @@ async def build_report(
     comparisons = {
         q: _comparison(indicator, available[q], values, q, audience, policy) for q in span
     }
+    allowed = sorted(indicator.breakdowns - WHERE)
+    if budget:
+        allowed = [b for b in allowed if b in (Breakdown.SERVICE, Breakdown.CATALOGUE_AREA)]
+    # The selected quarter's tables share their totals (a category's total over gminy is the
+    # same number as over age bands): a total hidden in one is hidden in all, and each table
+    # is protected again with it, until no table hides a shared total the others show.
+    shared: set[int] = set()
+    for _round in range(len(_columns(indicator)) + 2):
+        comparisons[quarter] = _comparison(
+            indicator, available[quarter], values, quarter, audience, policy, shared
+        )
+        breakdowns = {
+            b.value: _breakdown(
+                indicator, b, available[quarter], values, quarter, audience, policy, shared
+            )
+            for b in allowed
+        }
+        if indicator.kind is not Kind.COUNT:
+            break
+        hidden = _hidden_margin(comparisons[quarter])
+        totals = _raw_margin(indicator, values, available[quarter], quarter, "")
+        for key, table in breakdowns.items():
+            margin = _raw_margin(indicator, values, available[quarter], quarter, key)
+            if table is not None and margin == totals:
+                hidden |= _hidden_margin(table)
+        if hidden <= shared:
+            break
+        shared |= hidden
     trend = _trend(indicator, units, span, comparisons)
-    breakdowns = {
-        b.value: _breakdown(indicator, b, available[quarter], values, quarter, audience, policy)
-        for b in sorted(indicator.breakdowns - WHERE)
-        if not budget or b in (Breakdown.SERVICE, Breakdown.CATALOGUE_AREA)
-    }
     comparison = _with_missing(comparisons[quarter], units, available[quarter])
     times = [at for (_key, q), at in computed.items() if q == quarter]
     return Report(
@@ -264,8 +287,10 @@ def _comparison(
     quarter: Quarter,
     audience: Audience,
     policy: Policy,
+    shared: set[int] | None = None,
 ) -> PublishedTable:
-    """Units x categories of one quarter, protected on its own."""
+    """Units x categories of one quarter, protected on its own (``shared``: totals hidden in
+    another table of the same figures, see :func:`build_report`)."""
     columns = _columns(indicator)
     rows = tuple(Line(u.key, u.label) for u in units)
     title = _("%(indicator)s, %(quarter)s") % {
@@ -276,7 +301,7 @@ def _comparison(
         return PublishedTable(indicator, title, rows, columns, (), rows_heading=_heading(audience))
     cells = [[(u.key, quarter, indicator.id, "", "", _category(c)) for c in columns] for u in units]
     if indicator.kind is Kind.COUNT:
-        protected = _protect_counts(rows, columns, cells, values, audience, policy)
+        protected = _protect_counts(rows, columns, cells, values, audience, policy, shared)
         return _published(indicator, title, protected, rows, columns, _heading(audience))
     return _derived(indicator, title, rows, columns, cells, values, audience, policy)
 
@@ -288,7 +313,7 @@ def _protect_counts(
     values: _Values,
     audience: Audience,
     policy: Policy,
-    also_hide: Iterable[tuple[int, int]] = (),
+    shared: set[int] | None = None,
 ) -> ProtectedTable:
     counts = tuple(tuple(int(values.value.get(k, 0)) for k in line) for line in keys)
     contributors = None
@@ -297,7 +322,43 @@ def _protect_counts(
             tuple(frozenset(values.contributors.get(k, ())) for k in line) for line in keys
         )
     table = Table(tuple(r.key for r in rows), tuple(c.key for c in columns), counts, contributors)
-    return protect(table, policy, also_hide=also_hide)
+    return protect(table, policy, also_hide=_margin_positions(shared or set(), table))
+
+
+def _margin_positions(shared: set[int], table: Table) -> set[tuple[int, int]]:
+    """Grid positions of the totals row for hidden shared totals (column index, or the number
+    of columns for the grand total; a one-column table's total is both)."""
+    n_rows, n_columns = len(table.rows), len(table.columns)
+    if n_columns == 1 and shared & {0, 1}:
+        return {(n_rows, 0), (n_rows, 1)}
+    return {(n_rows, j) for j in shared if j <= n_columns}
+
+
+def _hidden_margin(table: PublishedTable) -> set[int]:
+    """Which totals of a published count table are hidden (column index; grand = count)."""
+    hidden = {j for j, f in enumerate(table.column_totals or ()) if f.hidden is not None}
+    if table.grand_total is not None and table.grand_total.hidden is not None:
+        hidden.add(len(table.columns))
+    return hidden
+
+
+def _raw_margin(
+    indicator: Indicator,
+    values: _Values,
+    units: Sequence[Unit],
+    quarter: Quarter,
+    breakdown: str,
+) -> tuple[Decimal, ...]:
+    """A table's column totals before disclosure control (never published): tables whose
+    totals are the same numbers share them, and must hide them alike."""
+    present = {u.key for u in units}
+    sums = [Decimal(0)] * len(_columns(indicator))
+    index = {_category(c): j for j, c in enumerate(_columns(indicator))}
+    for (unit, q, ind, b, _member, category), value in values.value.items():
+        wanted = q == quarter and ind == indicator.id and b == breakdown
+        if wanted and unit in present and category in index:
+            sums[index[category]] += value
+    return tuple(sums)
 
 
 def _figure(cell: Any) -> Figure:
@@ -456,6 +517,7 @@ def _breakdown(
     quarter: Quarter,
     audience: Audience,
     policy: Policy,
+    shared: set[int] | None = None,
 ) -> PublishedTable | None:
     """The audience's total split by one breakdown (members x categories), summed over its
     units first: a regional aggregate, with the contributor rule where the audience has it."""
@@ -491,7 +553,7 @@ def _breakdown(
     }
     heading = _breakdown_label(breakdown)
     if indicator.kind is Kind.COUNT:
-        protected = _protect_counts(rows, columns, keys, merged, audience, policy)
+        protected = _protect_counts(rows, columns, keys, merged, audience, policy, shared)
         return _published(indicator, title, protected, rows, columns, heading)
     if indicator.base is None:  # budget figures: public money, published as they are
         cells = tuple(tuple(_derived_value(indicator, [k], merged) for k in line) for line in keys)
