@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from sqlalchemy import func, insert, select, text
 
-from cus_core.demo_journeys import demo_staff, seed_journeys
+from cus_core.demo_journeys import demo_staff, seed_journey_rounds
 from cus_core.residents.models import Household, Resident
 from cus_shared.cli_support import admin_database
 from cus_shared.database.naming import tenant_role, tenant_schema
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from cus_shared.settings import Settings
 
 console = Console(stderr=True)
+
+#: Rounds of residents' journeys per gmina (a dozen each): enough for the regional reports to
+#: show a gmina's figures rather than hide them as small counts.
+JOURNEY_ROUNDS = 4
 
 FEMALE = (
     "Anna",
@@ -189,7 +193,11 @@ async def seed_demo(settings: Settings) -> None:
         seeded = 0
         for teryt in teryts:
             staff = await demo_staff(db.admin_engine, teryt)
-            report = await seed_journeys(db.sessions, teryt, staff) if staff is not None else None
+            report = (
+                await seed_journey_rounds(db.sessions, teryt, staff, rounds=JOURNEY_ROUNDS)
+                if staff is not None
+                else None
+            )
             if report is None:
                 console.print(f"gmina {teryt}: journeys already seeded or not possible, skipped")
                 continue

@@ -848,3 +848,28 @@ async def seed_journeys(
             keys = [error.key, *(p.key for p in error.problems)]
             report.problems.append(f"{name}: {', '.join(dict.fromkeys(keys))}")
     return report
+
+
+async def seed_journey_rounds(
+    sessions: async_sessionmaker[AsyncSession], teryt: str, staff: Staff, *, rounds: int
+) -> JourneyReport | None:
+    """The journeys ``rounds`` times over, each round with its own residents (the register's
+    oldest adults in turn), so that a gmina's figures are large enough for the regional
+    reports to show them (counts below 10 are hidden there). Rounds already seeded are
+    skipped; None when no round was seeded."""
+    needed = JOURNEY_RESIDENTS + NEIGHBOURS
+    lookup = _staff_tenant(staff.kipus, teryt, Role.KIPUS)
+    async with open_tenant_session(sessions, lookup) as db:
+        people = await _choose_residents(db, needed * rounds)
+    total: JourneyReport | None = None
+    for start in range(0, len(people) - needed + 1, needed):
+        report = await seed_journeys(
+            sessions, teryt, staff, residents=people[start : start + needed]
+        )
+        if report is None:
+            continue
+        if total is None:
+            total = JourneyReport(teryt=teryt)
+        total.counts.update(report.counts)
+        total.problems.extend(report.problems)
+    return total

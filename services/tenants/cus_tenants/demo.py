@@ -80,6 +80,7 @@ DEMO_USERS = (
         "partner",
     ),
     DemoUser("rops@demo.cus.local", "Roman Regionalny", Role.ROPS_SUPERVISOR, Scope.REGION, "30"),
+    DemoUser("forum@demo.cus.local", "Fryderyka Forumowa", Role.FORUM_MEMBER, Scope.REGION, "30"),
 )
 
 
@@ -154,6 +155,7 @@ _ROLE_DESCRIPTIONS = {
     Role.SOCIAL_ASSISTANCE_ORGANISER: "organizator pomocy społecznej",
     Role.PARTNER_STAFF: "pracownik partnera (spółdzielnia socjalna)",
     Role.ROPS_SUPERVISOR: "nadzór regionalny ROPS (wielkopolskie)",
+    Role.FORUM_MEMBER: "członek Regionalnego Forum CUS (wielkopolskie)",
 }
 
 

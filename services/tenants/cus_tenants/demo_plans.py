@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from cus_tenants.agreements.models import Agreement
+    from cus_tenants.programmes.models import Programme
 
 #: The demo partner's NIP (valid check digit); partner@demo.cus.local works for it.
 DEMO_PARTNER_NIP = "6652877583"
@@ -207,14 +208,15 @@ async def seed_plans(session: AsyncSession, agreement: Agreement, gminy: list[st
         ),
     )
     for teryt in gminy:
-        await _current_programme(session, teryt, list(services.values()))
+        programme = await _current_programme(session, teryt, list(services.values()))
+        await _current_budget(session, programme, list(services.values()), int(teryt[-3:-1]))
     await _kramsk_budget(session, services)
     return partner.id
 
 
 async def _current_programme(
     session: AsyncSession, teryt: str, services: list[CatalogueService]
-) -> None:
+) -> Programme:
     programme = await programmes.create_programme(
         session,
         teryt,
@@ -243,6 +245,71 @@ async def _current_programme(
                 ],
             ),
         )
+    return programme
+
+
+async def _current_budget(
+    session: AsyncSession, programme: Programme, services: list[CatalogueService], scale: int
+) -> None:
+    """The programme's budget for 2025-2027 by year (EU project with the gmina's own share and
+    co-payments), spent so far in 2025 and 2026: what the regional reports' budget figures and
+    the 30% / 80% rules are computed from."""
+    years = (2025, 2026, 2027)
+    budget = await budgets.create_budget(
+        session,
+        programme,
+        BudgetCreate(
+            title="Budżet usług społecznych 2025–2027 (FEW, CUS partnerski)",
+            period_kind="year",
+            periods=[
+                PeriodIn(label=str(y), starts_on=date(y, 1, 1), ends_on=date(y, 12, 31))
+                for y in years
+            ],
+            project_value_grosze=(900_000 + 40_000 * scale) * 100,
+            direct_costs_grosze=(820_000 + 36_000 * scale) * 100,
+        ),
+    )
+    budget = await budgets.replace_services(
+        session,
+        budget,
+        programme,
+        BudgetServicesIn(services=[BudgetServiceIn(service_id=s.id) for s in services]),
+    )
+    periods = {p.label: p.id for p in budget.periods}
+    lines = []
+    for n, service in enumerate(services):
+        for y in years:
+            planned = (40_000 + 12_000 * n + 2_000 * scale) * 100
+            spent = {2025: 1.0, 2026: 0.7}.get(y, 0.0)
+            for source, share in (("eu_project", 0.85), ("gmina", 0.12), ("co_payment", 0.03)):
+                amount = round(planned * share)
+                lines.append(
+                    BudgetLineIn(
+                        service_id=service.id,
+                        period_id=periods[str(y)],
+                        funding_source=source,
+                        planned_grosze=amount,
+                        executed_grosze=round(amount * spent),
+                    )
+                )
+    budget = await budgets.replace_lines(session, budget, BudgetLinesIn(lines=lines))
+    # What each service contracts to the social sector (not above what is planned for it).
+    await budgets.replace_services(
+        session,
+        budget,
+        programme,
+        BudgetServicesIn(
+            services=[
+                BudgetServiceIn(
+                    service_id=s.id,
+                    contracted_social_grosze=(40_000 + 12_000 * n + 2_000 * scale) * 100,
+                )
+                for n, s in enumerate(services)
+                if n % 2 == 0
+            ]
+            + [BudgetServiceIn(service_id=s.id) for n, s in enumerate(services) if n % 2]
+        ),
+    )
 
 
 async def _kramsk_budget(session: AsyncSession, services: dict[str, CatalogueService]) -> None:

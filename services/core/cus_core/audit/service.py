@@ -30,6 +30,9 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     #: A resident's personal data anonymised after the retention period (GDPR art. 17).
     ERASE = "erase"
+    #: The gmina's records read by the reporting job to compute aggregates (no entity id: the
+    #: job reads many records and keeps only counts).
+    AGGREGATE = "aggregate"
 
 
 async def record_access(

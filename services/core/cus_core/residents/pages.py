@@ -114,6 +114,9 @@ def action_labels() -> dict[str, str]:
         "search": _("Found by a search"),
         "create": _("Registered"),
         "update": _("Changed"),
+        "export": _("Handed out to the resident (export)"),
+        "erase": _("Anonymised"),
+        "aggregate": _("Counted for anonymised indicators"),
     }
 
 

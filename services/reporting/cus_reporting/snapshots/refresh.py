@@ -179,7 +179,9 @@ async def refresh_gmina(
     async with engine.connect() as conn, conn.begin():
         await _limits(conn)
         await enter_role(conn, db_role=tenant_role(valid), schema=tenant_schema(valid))
-        figures = await gmina_figures(conn, quarter)
+        figures = await gmina_figures(
+            conn, quarter, request_id=f"reporting:{run_id}" if run_id else None
+        )
         await enter_role(conn, db_role=REPORTING_SERVICE_ROLE, schema=REPORTING_SCHEMA)
         milliseconds = round((time.perf_counter() - started) * 1000)
         await _replace_snapshot(conn, valid, quarter, figures, run_id, milliseconds)
