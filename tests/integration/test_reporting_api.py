@@ -308,3 +308,48 @@ async def test_a_total_hidden_in_one_table_is_hidden_in_every_table_sharing_it(
         j = [c["key"] for c in comparison["columns"]].index(column)
         assert comparison["column_totals"][j]["value"] is None
         assert sex["column_totals"][j]["value"] is None
+
+
+async def test_breakdowns_of_the_same_total_are_protected_together(
+    client: httpx.AsyncClient, synthetic: None, platform: Platform
+) -> None:
+    """Decisions by sex (F: 9 granted, 20 refused; M: 3, 0) and by age band (18-24: 0, 20;
+    25-44: 2, 0; 45-64: 10, 0) of one gmina in 2020-Q3. Each table protected alone is safe
+    alone; read together through their shared totals, the age table's shown refusals would
+    pin the sex table's hidden ones. Protected jointly, the age table hides one more figure."""
+    teryt = _teryt(0)
+    rows = [
+        ("", "", "granted", 12),
+        ("", "", "refused", 20),
+        ("sex", "F", "granted", 9),
+        ("sex", "F", "refused", 20),
+        ("sex", "M", "granted", 3),
+        ("age_band", "18-24", "refused", 20),
+        ("age_band", "25-44", "granted", 2),
+        ("age_band", "45-64", "granted", 10),
+    ]
+    async with platform.db.admin_engine.connect() as conn, conn.begin():
+        await conn.execute(
+            text(
+                "INSERT INTO reporting.snapshot (teryt, year, quarter, computed_at, figures, "
+                "milliseconds) VALUES (:t, 2020, 3, now(), 8, 1) ON CONFLICT DO NOTHING"
+            ),
+            {"t": teryt},
+        )
+        for breakdown, member, category, value in rows:
+            await conn.execute(
+                text(
+                    "INSERT INTO reporting.figure (teryt, year, quarter, indicator, breakdown, "
+                    "member, category, value) VALUES (:t, 2020, 3, 'decisions_by_outcome', :b, "
+                    ":m, :c, :v) ON CONFLICT DO NOTHING"
+                ),
+                {"t": teryt, "b": breakdown, "m": member, "c": category, "v": value},
+            )
+    response = await _report(
+        client, "rops12@test.local", "region-12", "decisions_by_outcome", quarter="2020-Q3"
+    )
+    assert response.status_code == 200, response.text
+    age = response.json()["breakdowns"]["age_band"]
+    refused = [c["key"] for c in age["columns"]].index("refused")
+    youngest = [r["key"] for r in age["rows"]].index("18-24")
+    assert age["cells"][youngest][refused] == {"value": None, "hidden": "secondary"}

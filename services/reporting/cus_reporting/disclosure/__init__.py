@@ -11,7 +11,9 @@ from cus_reporting.disclosure.control import (
     Table,
     protect,
     protect_linked,
+    protect_together,
     regional_aggregate,
+    transposed,
 )
 
 __all__ = [
@@ -25,5 +27,7 @@ __all__ = [
     "Table",
     "protect",
     "protect_linked",
+    "protect_together",
     "regional_aggregate",
+    "transposed",
 ]

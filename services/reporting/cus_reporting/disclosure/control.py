@@ -227,19 +227,22 @@ class ProtectedTable:
         return tuple(tuple(cell.shown for cell in line) for line in lines)
 
 
-def protect(
-    table: Table, policy: Policy | None = None, *, also_hide: Iterable[Position] = ()
-) -> ProtectedTable:
-    """Apply primary and secondary suppression to one table and its totals.
+def transposed(table: ProtectedTable) -> ProtectedTable:
+    """A protected table with rows and columns swapped (back from linking on columns)."""
+    return ProtectedTable(
+        rows=table.columns,
+        columns=table.rows,
+        cells=tuple(zip(*table.cells, strict=True)),
+        row_totals=table.column_totals,
+        column_totals=table.row_totals,
+        grand_total=table.grand_total,
+    )
 
-    ``also_hide`` names figures of the extended grid hidden elsewhere (a total this table
-    shares with another published table): they are hidden here too, as secondary, before the
-    secondary passes, so that neither table gives the other's hidden total away.
-    """
+
+def protect(table: Table, policy: Policy | None = None) -> ProtectedTable:
+    """Apply primary and secondary suppression to one table and its totals."""
     policy = policy or Policy()
     grid = _Grid(table, policy)
-    for position in also_hide:
-        grid.hide(position)
     grid.secondary()
     return grid.result()
 
@@ -266,6 +269,34 @@ def protect_linked(
         if not _repair_joint(grids):
             break
     return tuple(grid.result() for grid in grids)
+
+
+def protect_together(
+    main: Table,
+    splits: Sequence[Table],
+    policy: Policy | None = None,
+) -> tuple[ProtectedTable, tuple[ProtectedTable, ...]]:
+    """Protect a table and tables that split the same totals another way, published together.
+
+    ``main`` (e.g. gminy x categories) and each of ``splits`` (e.g. age bands x categories)
+    have the same columns and the same column totals (each person or case in exactly one row
+    of each). All of them go through one exact joint audit (:func:`protect_linked` on their
+    transposes, whose shared row totals are these column totals): no hidden figure of any of
+    them is determined by everything they publish together. (Protecting the main table alone
+    and only sharing the hidden state of the totals is not enough: Hypothesis found a
+    two-gmina case that leaks that way.) The audit is cubic in the hidden figures: about 2 s
+    for 300 gminy x 3 categories here, 3.5 s for 7; reports keep the result per snapshot.
+    """
+    policy = policy or Policy()
+    for split in splits:
+        if split.columns != main.columns or split.column_totals != main.column_totals:
+            raise InconsistentMarginsError("tables published together must share their totals")
+    if not splits:
+        return protect(main, policy), ()
+    everything = (main, *splits)
+    protected = protect_linked([t.transposed() for t in everything], policy)
+    first, *rest = (transposed(p) for p in protected)
+    return first, tuple(rest)
 
 
 def regional_aggregate(counts_by_gmina: Mapping[str, int], policy: Policy | None = None) -> Cell:

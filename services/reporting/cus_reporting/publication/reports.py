@@ -11,7 +11,7 @@ published as they are.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from cus_reporting.audiences import AudienceKind
-from cus_reporting.disclosure.control import Policy, ProtectedTable, Reason, Table, protect
+from cus_reporting.disclosure.control import (
+    Policy,
+    ProtectedTable,
+    Reason,
+    Table,
+    protect,
+    protect_together,
+)
 from cus_reporting.indicators.definitions import REGISTRY, AgeBand, Breakdown, Indicator, Kind
 from cus_reporting.publication.tables import Figure, Hidden, Line, PublishedTable, Report
 from cus_shared.i18n.language import gettext as _
@@ -94,7 +101,12 @@ async def build_report(
     language: str = "pl",
 ) -> Report:
     """What ``audience`` may see of ``indicator``: comparison of units in ``quarter``, the trend
-    over the ``quarters`` ending with it, and the audience's total by each breakdown."""
+    over the ``quarters`` ending with it, and the audience's total by each breakdown.
+
+    Each quarter is published as one protected whole (comparison and breakdowns together), the
+    same whether it is the page's quarter or a column of another page's trend, so that no two
+    pages show different states of the same figures.
+    """
     policy = policy or Policy()
     span = tuple(quarter.back(quarters))
     budget = indicator.id in BUDGET_INDICATORS
@@ -104,53 +116,79 @@ async def build_report(
     else:
         units = [Unit(g.teryt, f"{g.name} ({g.teryt})", (g.teryt,)) for g in gminy]
     needed = [indicator.id] + ([indicator.base] if indicator.base else [])
-    values, computed = await _load(session, units, needed, span, quarter, budget=budget)
-    available = {q: [u for u in units if (u.key, q) in computed] for q in span}
-    comparisons = {
-        q: _comparison(indicator, available[q], values, q, audience, policy) for q in span
-    }
-    allowed = sorted(indicator.breakdowns - WHERE)
-    if budget:
-        allowed = [b for b in allowed if b in (Breakdown.SERVICE, Breakdown.CATALOGUE_AREA)]
-    # The selected quarter's tables share their totals (a category's total over gminy is the
-    # same number as over age bands): a total hidden in one is hidden in all, and each table
-    # is protected again with it, until no table hides a shared total the others show.
-    shared: set[int] = set()
-    for _round in range(len(_columns(indicator)) + 2):
-        comparisons[quarter] = _comparison(
-            indicator, available[quarter], values, quarter, audience, policy, shared
-        )
-        breakdowns = {
-            b.value: _breakdown(
-                indicator, b, available[quarter], values, quarter, audience, policy, shared
-            )
-            for b in allowed
-        }
-        if indicator.kind is not Kind.COUNT:
-            break
-        hidden = _hidden_margin(comparisons[quarter])
-        totals = _raw_margin(indicator, values, available[quarter], quarter, "")
-        for key, table in breakdowns.items():
-            margin = _raw_margin(indicator, values, available[quarter], quarter, key)
-            if table is not None and margin == totals:
-                hidden |= _hidden_margin(table)
-        if hidden <= shared:
-            break
-        shared |= hidden
-    trend = _trend(indicator, units, span, comparisons)
-    comparison = _with_missing(comparisons[quarter], units, available[quarter])
+    values, computed = await _load(session, units, needed, span, budget=budget)
+    published: dict[Quarter, _Published] = {}
+    available: dict[Quarter, list[Unit]] = {}
+    for q in span:
+        available[q] = [u for u in units if (u.key, q) in computed]
+        version = tuple((u.key, computed[(u.key, q)]) for u in available[q])
+        scope = _Scope(audience, tuple(available[q]), q, values, policy, version)
+        published[q] = _quarter_tables(indicator, scope)
+    trend = _trend(indicator, units, span, {q: p.comparison for q, p in published.items()})
     times = [at for (_key, q), at in computed.items() if q == quarter]
     return Report(
         audience_label=audience.label,
         indicator=indicator,
         quarter=quarter,
         quarters=span,
-        comparison=comparison,
+        comparison=_with_missing(published[quarter].comparison, units, available[quarter]),
         trend=trend,
-        breakdowns={k: v for k, v in breakdowns.items() if v is not None},
+        breakdowns=dict(published[quarter].breakdowns),
         computed_at=min(times) if times else None,
         language=language,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """One quarter of one audience: the units with a snapshot, their figures, the rules, and
+    the snapshots' identity (``version``: unit and computed_at), which keys the cache."""
+
+    audience: Audience
+    units: tuple[Unit, ...]
+    quarter: Quarter
+    values: _Values = field(compare=False, hash=False)
+    policy: Policy
+    version: tuple[tuple[str, datetime], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Published:
+    """One quarter's published tables: the comparison and the breakdowns of its total."""
+
+    comparison: PublishedTable
+    breakdowns: tuple[tuple[str, PublishedTable], ...]
+
+
+#: Published quarters, by audience, indicator, quarter, rules, snapshots and language: the
+#: joint audit takes seconds for a voivodeship of 300 gminy, and a snapshot never changes
+#: (a refresh gives it a new computed_at, hence a new key).
+_CACHE: OrderedDict[tuple[Any, ...], _Published] = OrderedDict()
+_CACHE_SIZE = 2048
+
+
+def _quarter_tables(indicator: Indicator, scope: _Scope) -> _Published:
+    key = (
+        scope.audience,
+        indicator.id,
+        scope.quarter,
+        scope.policy,
+        scope.version,
+        _language(),
+    )
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    if indicator.kind is Kind.COUNT:
+        result = _count_tables(indicator, scope)
+    elif indicator.base is None:
+        result = _budget_tables(indicator, scope)
+    else:
+        result = _derived_tables(indicator, scope)
+    _CACHE[key] = result
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +236,10 @@ async def _load(
     units: Sequence[Unit],
     indicators: Sequence[str],
     span: Sequence[Quarter],
-    quarter: Quarter,
     *,
     budget: bool,
 ) -> tuple[_Values, dict[tuple[str, Quarter], datetime]]:
-    """Read the figures once: totals for every quarter of the span, breakdowns for one."""
+    """Read the figures of every quarter of the span once (each quarter is published whole)."""
     values = _Values()
     computed: dict[tuple[str, Quarter], datetime] = {}
     if not units:
@@ -211,8 +248,6 @@ async def _load(
     bounds = {
         "lo": lo.year * 4 + lo.number,
         "hi": hi.year * 4 + hi.number,
-        "y": quarter.year,
-        "q": quarter.number,
         "ind": list(indicators),
     }
     quarters = {(q.year, q.number): q for q in span}
@@ -240,7 +275,7 @@ async def _load(
         text(
             f"SELECT {key_column} AS k, year, quarter, indicator, breakdown, member, category, "
             f"value, denominator, {histogram} AS histogram FROM {figures} AND {period} "
-            "AND indicator = ANY(:ind) AND (breakdown = '' OR (year = :y AND quarter = :q))"
+            "AND indicator = ANY(:ind)"
         ),
         {**bounds, "k": keys},
     )
@@ -280,87 +315,6 @@ def _category(column: Line) -> str:
     return "" if column.key == TOTAL else column.key
 
 
-def _comparison(
-    indicator: Indicator,
-    units: Sequence[Unit],
-    values: _Values,
-    quarter: Quarter,
-    audience: Audience,
-    policy: Policy,
-    shared: set[int] | None = None,
-) -> PublishedTable:
-    """Units x categories of one quarter, protected on its own (``shared``: totals hidden in
-    another table of the same figures, see :func:`build_report`)."""
-    columns = _columns(indicator)
-    rows = tuple(Line(u.key, u.label) for u in units)
-    title = _("%(indicator)s, %(quarter)s") % {
-        "indicator": indicator.name(_language()),
-        "quarter": quarter.label,
-    }
-    if not units:
-        return PublishedTable(indicator, title, rows, columns, (), rows_heading=_heading(audience))
-    cells = [[(u.key, quarter, indicator.id, "", "", _category(c)) for c in columns] for u in units]
-    if indicator.kind is Kind.COUNT:
-        protected = _protect_counts(rows, columns, cells, values, audience, policy, shared)
-        return _published(indicator, title, protected, rows, columns, _heading(audience))
-    return _derived(indicator, title, rows, columns, cells, values, audience, policy)
-
-
-def _protect_counts(
-    rows: Sequence[Line],
-    columns: Sequence[Line],
-    keys: Sequence[Sequence[tuple[Any, ...]]],
-    values: _Values,
-    audience: Audience,
-    policy: Policy,
-    shared: set[int] | None = None,
-) -> ProtectedTable:
-    counts = tuple(tuple(int(values.value.get(k, 0)) for k in line) for line in keys)
-    contributors = None
-    if audience.applies_contributor_rule:
-        contributors = tuple(
-            tuple(frozenset(values.contributors.get(k, ())) for k in line) for line in keys
-        )
-    table = Table(tuple(r.key for r in rows), tuple(c.key for c in columns), counts, contributors)
-    return protect(table, policy, also_hide=_margin_positions(shared or set(), table))
-
-
-def _margin_positions(shared: set[int], table: Table) -> set[tuple[int, int]]:
-    """Grid positions of the totals row for hidden shared totals (column index, or the number
-    of columns for the grand total; a one-column table's total is both)."""
-    n_rows, n_columns = len(table.rows), len(table.columns)
-    if n_columns == 1 and shared & {0, 1}:
-        return {(n_rows, 0), (n_rows, 1)}
-    return {(n_rows, j) for j in shared if j <= n_columns}
-
-
-def _hidden_margin(table: PublishedTable) -> set[int]:
-    """Which totals of a published count table are hidden (column index; grand = count)."""
-    hidden = {j for j, f in enumerate(table.column_totals or ()) if f.hidden is not None}
-    if table.grand_total is not None and table.grand_total.hidden is not None:
-        hidden.add(len(table.columns))
-    return hidden
-
-
-def _raw_margin(
-    indicator: Indicator,
-    values: _Values,
-    units: Sequence[Unit],
-    quarter: Quarter,
-    breakdown: str,
-) -> tuple[Decimal, ...]:
-    """A table's column totals before disclosure control (never published): tables whose
-    totals are the same numbers share them, and must hide them alike."""
-    present = {u.key for u in units}
-    sums = [Decimal(0)] * len(_columns(indicator))
-    index = {_category(c): j for j, c in enumerate(_columns(indicator))}
-    for (unit, q, ind, b, _member, category), value in values.value.items():
-        wanted = q == quarter and ind == indicator.id and b == breakdown
-        if wanted and unit in present and category in index:
-            sums[index[category]] += value
-    return tuple(sums)
-
-
 def _figure(cell: Any) -> Figure:
     return Figure.hide(_REASONS[cell.reason]) if cell.reason else Figure.shown(cell.value)
 
@@ -384,61 +338,6 @@ def _published(
         column_totals=tuple(_figure(c) for c in protected.column_totals),
         grand_total=None if single else _figure(protected.grand_total),
         rows_heading=heading,
-    )
-
-
-def _derived(
-    indicator: Indicator,
-    title: str,
-    rows: Sequence[Line],
-    columns: Sequence[Line],
-    keys: Sequence[Sequence[tuple[Any, ...]]],
-    values: _Values,
-    audience: Audience,
-    policy: Policy,
-) -> PublishedTable:
-    """Sums, medians and shares: computed from the raw figures, hidden where the governing
-    count is hidden (the base's figure for the same unit or member, all categories)."""
-    base_hidden: list[bool] = []
-    base_total_hidden = False
-    if indicator.base is not None:
-        base = REGISTRY[indicator.base]
-        base_columns = _columns(base)
-        base_keys = [
-            [(*line[0][:2], base.id, *line[0][3:5], _category(c)) for c in base_columns]
-            for line in keys
-        ]
-        protected = _protect_counts(rows, base_columns, base_keys, values, audience, policy)
-        single = len(base_columns) == 1
-        base_hidden = [
-            (line[0] if single else total).suppressed
-            for line, total in zip(protected.cells, protected.row_totals, strict=True)
-        ]
-        total = protected.column_totals[0] if single else protected.grand_total
-        base_total_hidden = total.suppressed
-    else:
-        base_hidden = [False] * len(rows)
-    cells = tuple(
-        tuple(
-            Figure.hide(Hidden.BASE) if hidden else _derived_value(indicator, [k], values)
-            for k in line
-        )
-        for line, hidden in zip(keys, base_hidden, strict=True)
-    )
-    column_totals = tuple(
-        Figure.hide(Hidden.BASE)
-        if base_total_hidden
-        else _derived_value(indicator, [line[j] for line in keys], values)
-        for j in range(len(columns))
-    )
-    return PublishedTable(
-        indicator=indicator,
-        title=title,
-        rows=tuple(rows),
-        columns=tuple(columns),
-        cells=cells,
-        column_totals=column_totals,
-        rows_heading=_heading(audience),
     )
 
 
@@ -509,18 +408,28 @@ def _audience_total(table: PublishedTable) -> Figure:
     return Figure.hide(Hidden.BASE)
 
 
-def _breakdown(
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """One breakdown of the audience's total before protection (figures summed over units)."""
+
+    breakdown: Breakdown
+    rows: tuple[Line, ...]
+    columns: tuple[Line, ...]
+    keys: list[list[tuple[Any, ...]]]
+    merged: _Values
+    title: str
+    heading: str
+
+
+def _breakdown_parts(
     indicator: Indicator,
     breakdown: Breakdown,
     units: Sequence[Unit],
     values: _Values,
     quarter: Quarter,
-    audience: Audience,
-    policy: Policy,
-    shared: set[int] | None = None,
-) -> PublishedTable | None:
+) -> _Parts | None:
     """The audience's total split by one breakdown (members x categories), summed over its
-    units first: a regional aggregate, with the contributor rule where the audience has it."""
+    units first: a regional aggregate (contributors kept for the rule where it applies)."""
     if not units:
         return None
     merged = _Values()
@@ -551,17 +460,193 @@ def _breakdown(
         "breakdown": _breakdown_label(breakdown),
         "quarter": quarter.label,
     }
-    heading = _breakdown_label(breakdown)
-    if indicator.kind is Kind.COUNT:
-        protected = _protect_counts(rows, columns, keys, merged, audience, policy, shared)
-        return _published(indicator, title, protected, rows, columns, heading)
-    if indicator.base is None:  # budget figures: public money, published as they are
-        cells = tuple(tuple(_derived_value(indicator, [k], merged) for k in line) for line in keys)
-        return PublishedTable(indicator, title, rows, columns, cells, rows_heading=heading)
-    table = _derived(indicator, title, rows, columns, keys, merged, audience, policy)
-    return PublishedTable(
-        indicator, title, rows, columns, table.cells, column_totals=None, rows_heading=heading
+    return _Parts(breakdown, rows, columns, keys, merged, title, _breakdown_label(breakdown))
+
+
+def _title(indicator: Indicator, quarter: Quarter) -> str:
+    return _("%(indicator)s, %(quarter)s") % {
+        "indicator": indicator.name(_language()),
+        "quarter": quarter.label,
+    }
+
+
+def _comparison_keys(indicator: Indicator, scope: _Scope) -> list[list[tuple[Any, ...]]]:
+    return [
+        [(u.key, scope.quarter, indicator.id, "", "", _category(c)) for c in _columns(indicator)]
+        for u in scope.units
+    ]
+
+
+def _count_table(
+    rows: Sequence[Line],
+    columns: Sequence[Line],
+    keys: Sequence[Sequence[tuple[Any, ...]]],
+    values: _Values,
+    audience: Audience,
+) -> Table:
+    counts = tuple(tuple(int(values.value.get(k, 0)) for k in line) for line in keys)
+    contributors = None
+    if audience.applies_contributor_rule:
+        contributors = tuple(
+            tuple(frozenset(values.contributors.get(k, ())) for k in line) for line in keys
+        )
+    return Table(tuple(r.key for r in rows), tuple(c.key for c in columns), counts, contributors)
+
+
+def _count_tables(indicator: Indicator, scope: _Scope) -> _Published:
+    """Counts: the comparison and the breakdowns that split the same totals are protected
+    together (one exact joint audit); a breakdown that is not additive (a resident served in
+    two areas counts in both) has totals of its own and is protected alone."""
+    columns = _columns(indicator)
+    rows = tuple(Line(u.key, u.label) for u in scope.units)
+    title, heading = _title(indicator, scope.quarter), _heading(scope.audience)
+    if not scope.units:
+        empty = PublishedTable(indicator, title, rows, columns, (), rows_heading=heading)
+        return _Published(empty, ())
+    main = _count_table(
+        rows, columns, _comparison_keys(indicator, scope), scope.values, scope.audience
     )
+    parts = _all_parts(indicator, scope)
+    tables = {
+        k: _count_table(p.rows, p.columns, p.keys, p.merged, scope.audience)
+        for k, p in parts.items()
+    }
+    linked = [k for k, t in tables.items() if t.column_totals == main.column_totals]
+    first, rest = protect_together(main, [tables[k] for k in linked], scope.policy)
+    protected = dict(zip(linked, rest, strict=True))
+    for k, table in tables.items():
+        if k not in protected:
+            protected[k] = protect(table, scope.policy)
+    return _Published(
+        _published(indicator, title, first, rows, columns, heading),
+        tuple(
+            (k, _published(indicator, p.title, protected[k], p.rows, p.columns, p.heading))
+            for k, p in parts.items()
+        ),
+    )
+
+
+def _derived_tables(indicator: Indicator, scope: _Scope) -> _Published:
+    """Sums, medians and shares: computed from the raw figures and hidden wherever the
+    governing count (``Indicator.base``) is hidden as that count's own tables publish it."""
+    assert indicator.base is not None
+    base = _quarter_tables(REGISTRY[indicator.base], scope)
+    columns = _columns(indicator)
+    rows = tuple(Line(u.key, u.label) for u in scope.units)
+    keys = _comparison_keys(indicator, scope)
+    hidden_rows = [_unit_total(base.comparison, i).hidden is not None for i in range(len(rows))]
+    comparison = _derived_table(
+        indicator,
+        _title(indicator, scope.quarter),
+        rows,
+        columns,
+        keys,
+        scope.values,
+        hidden_rows,
+        _audience_total(base.comparison).hidden is not None,
+        _heading(scope.audience),
+    )
+    base_breakdowns = dict(base.breakdowns)
+    breakdowns = []
+    for k, p in _all_parts(indicator, scope).items():
+        counts = base_breakdowns.get(k)
+        if counts is None:  # the count has no such split: nothing can be shown safely
+            hidden = [True] * len(p.rows)
+        else:
+            members = [r.key for r in counts.rows]
+            hidden = [
+                r.key not in members or _unit_total(counts, members.index(r.key)).hidden is not None
+                for r in p.rows
+            ]
+        table = _derived_table(
+            indicator, p.title, p.rows, p.columns, p.keys, p.merged, hidden, True, p.heading
+        )
+        breakdowns.append((k, table))
+    return _Published(comparison, tuple(breakdowns))
+
+
+def _derived_table(
+    indicator: Indicator,
+    title: str,
+    rows: Sequence[Line],
+    columns: Sequence[Line],
+    keys: Sequence[Sequence[tuple[Any, ...]]],
+    values: _Values,
+    hidden_rows: Sequence[bool],
+    total_hidden: bool,
+    heading: str,
+) -> PublishedTable:
+    cells = tuple(
+        tuple(
+            Figure.hide(Hidden.BASE) if hidden else _derived_value(indicator, [k], values)
+            for k in line
+        )
+        for line, hidden in zip(keys, hidden_rows, strict=True)
+    )
+    column_totals = tuple(
+        Figure.hide(Hidden.BASE)
+        if total_hidden
+        else _derived_value(indicator, [line[j] for line in keys], values)
+        for j in range(len(columns))
+    )
+    return PublishedTable(
+        indicator=indicator,
+        title=title,
+        rows=tuple(rows),
+        columns=tuple(columns),
+        cells=cells,
+        column_totals=column_totals if keys else None,
+        rows_heading=heading,
+    )
+
+
+def _budget_tables(indicator: Indicator, scope: _Scope) -> _Published:
+    """Budget figures: public money of an agreement, no residents; published as they are."""
+    columns = _columns(indicator)
+    rows = tuple(Line(u.key, u.label) for u in scope.units)
+    keys = _comparison_keys(indicator, scope)
+    shown = [False] * len(rows)
+    comparison = _derived_table(
+        indicator,
+        _title(indicator, scope.quarter),
+        rows,
+        columns,
+        keys,
+        scope.values,
+        shown,
+        False,
+        _heading(scope.audience),
+    )
+    breakdowns = tuple(
+        (
+            k,
+            _derived_table(
+                indicator,
+                p.title,
+                p.rows,
+                p.columns,
+                p.keys,
+                p.merged,
+                [False] * len(p.rows),
+                True,
+                p.heading,
+            ),
+        )
+        for k, p in _all_parts(indicator, scope).items()
+    )
+    return _Published(comparison, breakdowns)
+
+
+def _all_parts(indicator: Indicator, scope: _Scope) -> dict[str, _Parts]:
+    allowed = sorted(indicator.breakdowns - WHERE)
+    if indicator.id in BUDGET_INDICATORS:
+        allowed = [b for b in allowed if b in (Breakdown.SERVICE, Breakdown.CATALOGUE_AREA)]
+    found = {}
+    for breakdown in allowed:
+        parts = _breakdown_parts(indicator, breakdown, scope.units, scope.values, scope.quarter)
+        if parts is not None:
+            found[breakdown.value] = parts
+    return found
 
 
 def _with_missing(
