@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from cus_shared.areas import AREA_CODES, AREAS, Area
 
-__all__ = ["AREAS", "AREA_CODES", "Area", "DeliveryMode", "IN_HOUSE_MODES", "ServiceUnit"]
+__all__ = ["AREAS", "AREA_CODES", "IN_HOUSE_MODES", "Area", "DeliveryMode", "ServiceUnit"]
 
 
 # The statutory areas are shared by every service (reports break figures down by them).
