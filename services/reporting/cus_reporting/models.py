@@ -25,21 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from cus_shared.database.naming import REPORTING_SCHEMA
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from cus_shared.database.naming import CONSTRAINT_NAMING, REPORTING_SCHEMA
 
 
 class ReportingBase(DeclarativeBase):
     """Tables of the reporting schema."""
 
-    metadata = MetaData(schema=REPORTING_SCHEMA, naming_convention=NAMING)
+    metadata = MetaData(schema=REPORTING_SCHEMA, naming_convention=CONSTRAINT_NAMING)
 
 
 class GminaEntry(ReportingBase):

@@ -7,21 +7,13 @@ from datetime import datetime
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from cus_shared.database.naming import SHARED_SCHEMA
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from cus_shared.database.naming import CONSTRAINT_NAMING, SHARED_SCHEMA
 
 
 class SharedBase(DeclarativeBase):
     """Tables of the shared schema (no personal data of residents here)."""
 
-    metadata = MetaData(schema=SHARED_SCHEMA, naming_convention=NAMING)
+    metadata = MetaData(schema=SHARED_SCHEMA, naming_convention=CONSTRAINT_NAMING)
 
 
 class Timestamps:

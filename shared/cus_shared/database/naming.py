@@ -21,6 +21,22 @@ REPORTING_SERVICE_ROLE = "cus_svc_reporting"
 
 SERVICE_ROLES = (TENANTS_SERVICE_ROLE, CORE_SERVICE_ROLE, REPORTING_SERVICE_ROLE)
 
+#: What every gmina's role may use of the agreement (the views filtered by ``current_user``,
+#: its rows of the contracts' load): granted once to this group role, which every tenant role
+#: is a member of (INHERIT), rather than to each tenant role. Granting each of thousands of
+#: roles on the same view grows the view's ACL in ``pg_class`` until PostgreSQL refuses the
+#: row ("row is too big": around 2,000 tenants, found by the reporting benchmark).
+TENANT_BASE_ROLE = "cus_tenant"
+
+#: Constraint and index names of every service's tables: stable, so migrations can name them.
+CONSTRAINT_NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 TENANT_SCHEMA_PATTERN = re.compile(r"gmina_\d{7}")
 TENANT_ROLE_PATTERN = re.compile(r"cus_gmina_\d{7}")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")

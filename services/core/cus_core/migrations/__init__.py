@@ -40,14 +40,26 @@ def tenant_grants(schema: str, role: str) -> list[str]:
     statements += [
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.{quote_ident(t)} FROM {r}" for t in APPEND_ONLY
     ]
-    # What the gmina may read of the agreement: views that keep only its own rows, and its
-    # own rows of the contracts' load (row-level security; shared migration s0003).
-    statements += [
-        f"GRANT USAGE ON SCHEMA shared TO {r}",
-        f"GRANT SELECT ON {', '.join(f'shared.{v}' for v in SHARED_VIEWS)} TO {r}",
-        f"GRANT SELECT, INSERT, UPDATE ON shared.contract_load TO {r}",
-        f"GRANT EXECUTE ON FUNCTION shared.contract_load_total(uuid, date) TO {r}",
-    ]
+    # What the gmina may read of the agreement (views keeping only its own rows, its rows of
+    # the contracts' load) comes from the group role cus_tenant (provisioning); grants made
+    # to each tenant role before it are taken back, so the shared objects' ACLs stay small.
+    views = ", ".join(f"shared.{v}" for v in SHARED_VIEWS)
+    legacy = (
+        f"REVOKE ALL ON {views} FROM {r}",
+        f"REVOKE ALL ON shared.contract_load FROM {r}",
+        f"REVOKE ALL ON FUNCTION shared.contract_load_total(uuid, date) FROM {r}",
+        f"REVOKE ALL ON SCHEMA shared FROM {r}",
+    )
+    # Only when there is something to take back: each REVOKE rewrites the shared object's
+    # catalogue row, which tenants migrating at once would otherwise all contend for.
+    statements.append(
+        "DO $$ BEGIN IF to_regclass('shared.contract_load') IS NOT NULL AND EXISTS ("
+        "SELECT 1 FROM pg_class c, aclexplode(c.relacl) a "
+        "WHERE c.oid = to_regclass('shared.contract_load') "
+        f"AND a.grantee = to_regrole('{role}')) THEN "
+        + " ".join(f"EXECUTE '{sql}';" for sql in legacy)
+        + " END IF; END $$"
+    )
     return statements
 
 

@@ -20,6 +20,7 @@ from cus_shared.database.naming import (
     REPORTING_SERVICE_ROLE,
     SERVICE_ROLES,
     SHARED_SCHEMA,
+    TENANT_BASE_ROLE,
     TENANTS_SERVICE_ROLE,
     quote_ident,
 )
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     from cus_shared.settings import DatabaseSettings
 
 
+#: The views of ``shared`` a gmina's role reads (each keeps the rows of ``current_user``'s gmina).
+TENANT_SHARED_VIEWS = "shared.gmina_service_offer, shared.gmina_contract_offer"
+
+
 async def ensure_role(conn: AsyncConnection, name: str, options: str) -> bool:
     """Create a role when missing; True when it was created."""
     exists = await conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
@@ -40,6 +45,16 @@ async def ensure_role(conn: AsyncConnection, name: str, options: str) -> bool:
         return False
     await conn.execute(text(f"CREATE ROLE {quote_ident(name)} {options}"))
     return True
+
+
+async def ensure_platform_roles(conn: AsyncConnection, app_role: str) -> None:
+    """The fixed roles (owner, services, the tenants' group role, the login role), when
+    missing; their rights come from the bootstrap and the grants after each migration."""
+    await ensure_role(conn, OWNER_ROLE, "NOLOGIN")
+    for role in SERVICE_ROLES:
+        await ensure_role(conn, role, "NOLOGIN NOINHERIT")
+    await ensure_role(conn, TENANT_BASE_ROLE, "NOLOGIN NOINHERIT")
+    await ensure_role(conn, app_role, "LOGIN NOINHERIT")
 
 
 async def bootstrap_platform(
@@ -53,10 +68,7 @@ async def bootstrap_platform(
     async with engine.connect() as conn, conn.begin():
         # One bootstrap at a time (parallel test workers, several containers starting).
         await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('cus.bootstrap'))"))
-        await ensure_role(conn, OWNER_ROLE, "NOLOGIN")
-        for role in SERVICE_ROLES:
-            await ensure_role(conn, role, "NOLOGIN NOINHERIT")
-        await ensure_role(conn, app_role, "LOGIN NOINHERIT")
+        await ensure_platform_roles(conn, app_role)
         statement = (
             await conn.execute(
                 text(
@@ -104,6 +116,7 @@ def shared_grants(app_role: str) -> list[str]:
     tenants = quote_ident(TENANTS_SERVICE_ROLE)
     core = quote_ident(CORE_SERVICE_ROLE)
     reporting = quote_ident(REPORTING_SERVICE_ROLE)
+    tenant = quote_ident(TENANT_BASE_ROLE)
     return [
         f"GRANT USAGE ON SCHEMA shared TO {tenants}, {core}, {app}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shared TO {tenants}",
@@ -116,4 +129,11 @@ def shared_grants(app_role: str) -> list[str]:
         f"EXECUTE 'GRANT SELECT ON shared.session_revocation TO {app}'; "
         f"EXECUTE 'GRANT INSERT ON shared.auth_event TO {app}'; END IF; END $$",
         f"GRANT USAGE ON SCHEMA reporting TO {reporting}",
+        # What every gmina may read of the agreement (s0003), once for all tenant roles.
+        f"GRANT USAGE ON SCHEMA shared TO {tenant}",
+        "DO $$ BEGIN IF to_regclass('shared.contract_load') IS NOT NULL THEN "
+        f"EXECUTE 'GRANT SELECT ON {TENANT_SHARED_VIEWS} TO {tenant}'; "
+        f"EXECUTE 'GRANT SELECT, INSERT, UPDATE ON shared.contract_load TO {tenant}'; "
+        "EXECUTE 'GRANT EXECUTE ON FUNCTION shared.contract_load_total(uuid, date) TO "
+        f"{tenant}'; END IF; END $$",
     ]

@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from cus_shared.database.naming import OWNER_ROLE, quote_ident, tenant_role, tenant_schema
+from cus_shared.database.naming import (
+    OWNER_ROLE,
+    TENANT_BASE_ROLE,
+    quote_ident,
+    tenant_role,
+    tenant_schema,
+)
 from cus_shared.migrations.trees import upgrade_schema_async
 from cus_shared.tenancy import enter_role
 from cus_tenants.provisioning.bootstrap import ensure_role
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from cus_shared.identifiers.teryt import Teryt
     from cus_shared.migrations.trees import MigrationTree
@@ -67,6 +73,20 @@ async def provision_tenant(
     raise AssertionError("unreachable")
 
 
+async def ensure_tenant_role(conn: AsyncConnection, role: str, *, app_role: str) -> None:
+    """A gmina's role: the login role may switch to it, and it inherits what every gmina may
+    use of the agreement from the group role (never granted on shared objects one by one)."""
+    if await ensure_role(conn, role, "NOLOGIN INHERIT"):
+        await conn.execute(text(f"GRANT {quote_ident(role)} TO {quote_ident(app_role)}"))
+    member = await conn.scalar(
+        text("SELECT pg_has_role(CAST(:r AS name), CAST(:g AS name), 'MEMBER')"),
+        {"r": role, "g": TENANT_BASE_ROLE},
+    )
+    if not member:  # a tenant provisioned before the group role: move it over once
+        await conn.execute(text(f"ALTER ROLE {quote_ident(role)} INHERIT"))
+        await conn.execute(text(f"GRANT {quote_ident(TENANT_BASE_ROLE)} TO {quote_ident(role)}"))
+
+
 async def _provision_once(
     engine: AsyncEngine,
     tree: MigrationTree,
@@ -81,8 +101,7 @@ async def _provision_once(
         await conn.execute(
             text("SELECT set_config('lock_timeout', :t, true)"), {"t": f"{lock_timeout_ms}ms"}
         )
-        if await ensure_role(conn, role, "NOLOGIN NOINHERIT"):
-            await conn.execute(text(f"GRANT {quote_ident(role)} TO {quote_ident(app_role)}"))
+        await ensure_tenant_role(conn, role, app_role=app_role)
         await conn.execute(
             text(
                 f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} "
