@@ -4,12 +4,14 @@
     python3 dev.py demo    # the platform with a demo partner CUS (embedded PostgreSQL)
     python3 dev.py test    # lint, format check, type check, import contracts, tests
     python3 dev.py i18n    # update the gettext catalogues from code and templates (--check)
-    python3 dev.py bench   # tenancy benchmark; `bench partner-inbox` the partner inbox
+    python3 dev.py bench   # tenancy benchmark; `bench partner-inbox`, `bench reporting` others
 
 Only Python 3.11+ is needed: dependencies come from requirements.lock (pinned), PostgreSQL
 from the pgserver wheel when no database URL is configured. For the browser tests, `test`
 also installs Debian's chromium (and npm, if missing) with apt-get when run as root, and the
-pinned axe-core from tests/browser/package-lock.json with `npm ci`.
+pinned axe-core from tests/browser/package-lock.json with `npm ci`; for the PgBouncer tests,
+Debian's pgbouncer. A whole `test` run (no arguments) ends with the isolation suite once more
+through PgBouncer in transaction mode.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 NODE_MODULES = BROWSER_TESTS / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_STAMP = NODE_MODULES / ".cus-installed"
+# PgBouncer tests (tests/pooling, and tests/isolation through it): Debian's pgbouncer.
+PGBOUNCER = Path("/usr/sbin/pgbouncer")
 
 
 def _fingerprint() -> str:
@@ -67,17 +71,17 @@ def run(*command: str, env: dict[str, str] | None = None) -> int:
     return subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}).returncode
 
 
-def apt_install(*packages: str) -> None:
+def apt_install(*packages: str, purpose: str = "the browser tests") -> None:
     """Install Debian packages with apt-get (update first); exit with the reason when we can't."""
     need = ", ".join(packages)
     if shutil.which("apt-get") is None:
-        sys.exit(f"the browser tests need {need}, and apt-get is missing: install {need} yourself")
+        sys.exit(f"{purpose} need {need}, and apt-get is missing: install {need} yourself")
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         sys.exit(
-            f"the browser tests need {need}: run `sudo apt-get install -y "
+            f"{purpose} need {need}: run `sudo apt-get install -y "
             f"--no-install-recommends {' '.join(packages)}` (dev.py installs them only as root)"
         )
-    print(f"installing Debian packages for the browser tests: {need} …", flush=True)
+    print(f"installing Debian packages for {purpose}: {need} …", flush=True)
     quiet = {"DEBIAN_FRONTEND": "noninteractive"}
     if run("apt-get", "update", env=quiet) != 0:
         sys.exit("apt-get update failed")
@@ -123,6 +127,16 @@ def ensure_browser_tools() -> None:
     AXE_STAMP.write_text(wanted, encoding="utf-8")
 
 
+def ensure_pgbouncer() -> None:
+    """Debian's PgBouncer, which the tests start in transaction mode in front of the test
+    database (never as a system service: each test run starts its own on a free port)."""
+    if PGBOUNCER.exists():
+        return
+    apt_install("pgbouncer", purpose="the PgBouncer tests")
+    if not PGBOUNCER.exists():
+        sys.exit(f"{PGBOUNCER} is still missing after installing pgbouncer")
+
+
 def task_test(extra: list[str]) -> int:
     """The full check: what CI runs."""
     checks = [
@@ -135,7 +149,13 @@ def task_test(extra: list[str]) -> int:
         if run(*check) != 0:
             return 1
     ensure_browser_tools()
-    return run(str(BIN / "pytest"), *extra)
+    ensure_pgbouncer()
+    status = run(str(BIN / "pytest"), *extra)
+    if status != 0 or extra:
+        return status
+    # The whole run: the isolation suite once more with the services' runtime connections
+    # through PgBouncer in transaction mode (tests/conftest.py starts it).
+    return run(str(BIN / "pytest"), "-q", "tests/isolation", env={"CUS_TEST_VIA_PGBOUNCER": "1"})
 
 
 def main() -> int:
@@ -153,9 +173,11 @@ def main() -> int:
         return run(str(BIN / "python"), "-m", "cus_shared.i18n.extract", *extra)
     if task == "bench":
         # `bench` alone (or with options) is the tenancy benchmark; `bench partner-inbox …`
-        # the partner inbox across gminy.
+        # the partner inbox across gminy; `bench reporting …` the reporting snapshots.
         if extra[:1] == ["partner-inbox"]:
             return run(str(BIN / "python"), "-m", "benchmarks.partner_inbox", *extra[1:])
+        if extra[:1] == ["reporting"]:
+            return run(str(BIN / "python"), "-m", "benchmarks.reporting_refresh", *extra[1:])
         return run(str(BIN / "python"), "-m", "benchmarks.tenancy", *extra)
     return run(str(BIN / "cus"), *extra)
 

@@ -1005,14 +1005,14 @@ def _load_average() -> str:
     return "-"
 
 
-def command_line() -> str:
+def command_line(module: str = "benchmarks.tenancy") -> str:
     """The command as typed (the database URL's password hidden)."""
     env = ""
     bench_url = os.environ.get("CUS_BENCH_DATABASE_URL")
     if bench_url:
         shown = make_url(bench_url).render_as_string(hide_password=True)
         env = f"CUS_BENCH_DATABASE_URL={shown} "
-    return f"{env}python -m benchmarks.tenancy {shlex.join(sys.argv[1:])}".rstrip()
+    return f"{env}python -m {module} {shlex.join(sys.argv[1:])}".rstrip()
 
 
 def _ms(value: float) -> str:

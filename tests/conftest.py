@@ -22,6 +22,7 @@ from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
 from cus_shared.database.runtime import Database
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.settings import Settings, get_settings
+from cus_shared.testing.pgbouncer import runtime_through_pgbouncer
 from cus_shared.testing.postgres import postgres_server, scratch_database
 
 if TYPE_CHECKING:
@@ -57,10 +58,12 @@ class Platform:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    """A fresh database for this run, dropped afterwards."""
+    """A fresh database for this run, dropped afterwards. With ``CUS_TEST_VIA_PGBOUNCER=1``
+    the runtime role's connections go through a PgBouncer in transaction mode."""
     with (
         postgres_server(ROOT / ".cus" / "test-pgdata") as (server, source),
         scratch_database(server) as url,
+        runtime_through_pgbouncer(url),
     ):
         os.environ["CUS_DATABASE_URL"] = url
         os.environ["CUS_TEST_DATABASE_SOURCE"] = source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,8 +38,28 @@ class DatabaseSettings(BaseSettings):
     # catalogue cache; recycling bounds that memory (ARCHITECTURE: catalogue size).
     pool_recycle_seconds: int = 900
     statement_cache_size: int = 500
+    #: ``pgbouncer``: connections go through a transaction-pooling PgBouncer (before 1.21,
+    #: which keeps no prepared statements across server connections), so the engines prepare
+    #: nothing that outlives its transaction (statement caches off, statement_cache_size
+    #: ignored). ``none``: a direct connection or a session-pooling proxy.
+    pooler: Literal["none", "pgbouncer"] = "none"
     lock_timeout_ms: int = 5000
     migration_concurrency: int = 4
+    # Failing fast while PostgreSQL is away (README, "Outages"): a request that cannot get a
+    # connection answers 503 with Retry-After instead of hanging until the client gives up.
+    #: Seconds to open a connection (asyncpg's default is 60: a silent host would hold every
+    #: request that long).
+    connect_timeout_seconds: float = 5.0
+    #: Seconds a request waits for a free pooled connection before answering 503.
+    pool_timeout_seconds: float = 10.0
+    #: Check each pooled connection before use (one round trip per request). Off: after a
+    #: restart the first request meeting a dead connection answers 503 and SQLAlchemy drops
+    #: every older pooled connection at once.
+    pool_pre_ping: bool = False
+    #: Client-side limit for one statement on the runtime engine, for a host that stops
+    #: answering without closing connections (None: no limit; the administrative engine never
+    #: has one, migrations may be long).
+    command_timeout_seconds: float | None = 30.0
 
 
 class AuthSettings(BaseSettings):

@@ -121,6 +121,29 @@ async def synthetic(platform: Platform) -> None:
                 )
 
 
+async def _decisions_snapshot(
+    platform: Platform, teryt: str, quarter: int, rows: list[tuple[str, str, str, int]]
+) -> None:
+    """A 2020 snapshot of one gmina holding only decisions by outcome (breakdown, member,
+    category, value)."""
+    async with platform.db.admin_engine.connect() as conn, conn.begin():
+        await conn.execute(
+            text(
+                "INSERT INTO reporting.snapshot (teryt, year, quarter, computed_at, figures, "
+                "milliseconds) VALUES (:t, 2020, :q, now(), :n, 1) ON CONFLICT DO NOTHING"
+            ),
+            {"t": teryt, "q": quarter, "n": len(rows)},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO reporting.figure (teryt, year, quarter, indicator, breakdown, "
+                "member, category, value) VALUES (:t, 2020, :q, 'decisions_by_outcome', :b, "
+                ":m, :c, :v) ON CONFLICT DO NOTHING"
+            ),
+            [{"t": teryt, "q": quarter, "b": b, "m": m, "c": c, "v": v} for b, m, c, v in rows],
+        )
+
+
 async def _report(
     client: httpx.AsyncClient, user: str, audience: str, indicator: str, **params: str
 ) -> httpx.Response:
@@ -279,23 +302,7 @@ async def test_a_total_hidden_in_one_table_is_hidden_in_every_table_sharing_it(
         ("sex", "M", "granted", 27),
         ("sex", "M", "waiting", 2),
     ]
-    async with platform.db.admin_engine.connect() as conn, conn.begin():
-        await conn.execute(
-            text(
-                "INSERT INTO reporting.snapshot (teryt, year, quarter, computed_at, figures, "
-                "milliseconds) VALUES (:t, 2020, 4, now(), 8, 1) ON CONFLICT DO NOTHING"
-            ),
-            {"t": teryt},
-        )
-        for breakdown, member, category, value in rows:
-            await conn.execute(
-                text(
-                    "INSERT INTO reporting.figure (teryt, year, quarter, indicator, breakdown, "
-                    "member, category, value) VALUES (:t, 2020, 4, 'decisions_by_outcome', :b, "
-                    ":m, :c, :v) ON CONFLICT DO NOTHING"
-                ),
-                {"t": teryt, "b": breakdown, "m": member, "c": category, "v": value},
-            )
+    await _decisions_snapshot(platform, teryt, 4, rows)
     response = await _report(
         client, "rops12@test.local", "region-12", "decisions_by_outcome", quarter="2020-Q4"
     )
@@ -328,23 +335,7 @@ async def test_breakdowns_of_the_same_total_are_protected_together(
         ("age_band", "25-44", "granted", 2),
         ("age_band", "45-64", "granted", 10),
     ]
-    async with platform.db.admin_engine.connect() as conn, conn.begin():
-        await conn.execute(
-            text(
-                "INSERT INTO reporting.snapshot (teryt, year, quarter, computed_at, figures, "
-                "milliseconds) VALUES (:t, 2020, 3, now(), 8, 1) ON CONFLICT DO NOTHING"
-            ),
-            {"t": teryt},
-        )
-        for breakdown, member, category, value in rows:
-            await conn.execute(
-                text(
-                    "INSERT INTO reporting.figure (teryt, year, quarter, indicator, breakdown, "
-                    "member, category, value) VALUES (:t, 2020, 3, 'decisions_by_outcome', :b, "
-                    ":m, :c, :v) ON CONFLICT DO NOTHING"
-                ),
-                {"t": teryt, "b": breakdown, "m": member, "c": category, "v": value},
-            )
+    await _decisions_snapshot(platform, teryt, 3, rows)
     response = await _report(
         client, "rops12@test.local", "region-12", "decisions_by_outcome", quarter="2020-Q3"
     )

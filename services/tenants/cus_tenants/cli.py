@@ -8,16 +8,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cus_shared.cli_support import admin_database, run
+from cus_shared.cli_support import admin_database, run, tenant_progress
 from cus_shared.database.naming import SHARED_SCHEMA, TENANTS_SERVICE_ROLE
 from cus_shared.errors import DomainError
 from cus_shared.messages import translate
 from cus_shared.plugins import migration_tree
 from cus_shared.tenancy import open_service_session
 from cus_tenants.gminy import service
+from cus_tenants.operations.commands import add_operations_commands
 from cus_tenants.provisioning.fleet import FleetReport, migrate_fleet
 
 console = Console(stderr=True)
@@ -130,6 +130,8 @@ def build_cli() -> typer.Typer:
         if not report.ok:
             raise typer.Exit(code=1)
 
+    # backup, restore, export, archive, backup-all, restore-all
+    add_operations_commands(app)
     return app
 
 
@@ -137,25 +139,7 @@ async def run_fleet(only: list[str] | None, concurrency: int | None) -> FleetRep
     """Migrate the fleet with a progress bar."""
     async with admin_database() as db:
         settings = db.settings.database
-        with Progress(
-            TextColumn("[bold]migrating tenants"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task("migrate", total=0, failed=0)
-            failed = 0
-
-            def started(count: int) -> None:
-                progress.update(task, total=count)
-
-            def advanced(_: str, ok: bool) -> None:
-                nonlocal failed
-                failed += 0 if ok else 1
-                progress.update(task, advance=1, failed=failed)
-
+        with tenant_progress("migrating tenants", console) as (started, advanced):
             return await migrate_fleet(
                 db.admin_engine,
                 migration_tree("tenant"),

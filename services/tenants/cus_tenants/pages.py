@@ -30,6 +30,7 @@ STATUS_LABELS: dict[str, str] = {
     GminaStatus.PROVISIONING.value: N_("Being provisioned"),
     GminaStatus.ACTIVE.value: N_("Active"),
     GminaStatus.SUSPENDED.value: N_("Suspended"),
+    GminaStatus.ARCHIVED.value: N_("Archived"),
 }
 
 #: Kinds of gmina by the last digit of the TERYT code.

@@ -26,7 +26,10 @@ class Database:
     def connect(cls, settings: Settings, *, application_name: str) -> Database:
         """Create the runtime engine (connections open lazily)."""
         engine = create_engine(
-            app_url(settings.database), settings.database, application_name=application_name
+            app_url(settings.database),
+            settings.database,
+            application_name=application_name,
+            command_timeout=settings.database.command_timeout_seconds,
         )
         instrument_engine(engine)
         return cls(settings=settings, app_engine=engine, sessions=sessionmaker_for(engine))

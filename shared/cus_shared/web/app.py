@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from litestar import Litestar, MediaType, Request, get
+from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.session.client_side import CookieBackendConfig
@@ -23,12 +23,13 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from litestar.security.jwt import Token
 from sqlalchemy import text
 
+from cus_shared.database.engine import is_unavailable
 from cus_shared.database.runtime import Database
 from cus_shared.settings import Settings, get_settings
 from cus_shared.telemetry import configure_telemetry, tag_current_span
 from cus_shared.web.language import language_middleware
 from cus_shared.web.pages import shell_routes
-from cus_shared.web.problems import EXCEPTION_HANDLERS
+from cus_shared.web.problems import EXCEPTION_HANDLERS, internal_error_handler, problem
 from cus_shared.web.security import (
     NOT_PAGES,
     derived_secret,
@@ -122,6 +123,37 @@ async def ready(request: Request[Any, Any, Any]) -> Any:
     return {"status": "ready"}
 
 
+#: Seconds a client is asked to wait before trying again while the database is away (a
+#: restart or failover usually takes a few seconds).
+RETRY_AFTER_SECONDS = 5
+
+
+def database_or_internal_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[Any]:
+    """Unexpected errors: 503 with ``Retry-After`` when the database cannot serve the request
+    now (unreachable, or a lock held past the lock timeout by a migration): the request may
+    simply be tried again. Anything else is the internal error's 500."""
+    if not is_unavailable(exc):
+        return internal_error_handler(request, exc)
+    log.warning(
+        "database_unavailable",
+        error_type=type(exc).__name__,
+        request_id=str(request.scope.get("state", {}).get("request_id", "")),
+    )
+    response = problem(request, status=503, key="database.unavailable")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+#: The shared problem handlers, with unexpected errors first checked for an unavailable
+#: database.
+_EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    **EXCEPTION_HANDLERS,
+    Exception: database_or_internal_error_handler,
+}
+
+
 _OUTERMOST = (request_id_middleware, security_headers_middleware, language_middleware)
 
 
@@ -208,7 +240,7 @@ def create_app(
         template_config=templates,
         csrf_config=csrf,
         before_send=[_renew_page_session(settings)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.max_request_body_bytes,
         openapi_config=OpenAPIConfig(
             title=title,

@@ -50,7 +50,7 @@ def _request_id(request: Request[Any, Any, Any]) -> str:
     return str(request.scope.get("state", {}).get("request_id", ""))
 
 
-def _problem(
+def problem(
     request: Request[Any, Any, Any],
     *,
     status: int,
@@ -139,7 +139,7 @@ def _field_problem(entry: dict[str, Any]) -> FieldProblem:
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     """Domain errors carry their own status, key and field problems."""
-    return _problem(
+    return problem(
         request, status=exc.status_code, key=exc.key, params=exc.params, problems=exc.problems
     )
 
@@ -152,23 +152,23 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         problems = [_field_problem(e) for e in extra if isinstance(e, dict)]
         detail = str(exc.detail).lower()
         if not problems and ("json" in detail or "decode" in detail or "malformed" in detail):
-            return _problem(request, status=400, key="request.malformed")
-        return _problem(
+            return problem(request, status=400, key="request.malformed")
+        return problem(
             request, status=422 if problems else 400, key="request.validation", problems=problems
         )
     if isinstance(exc, NotAuthorizedException):
-        return _problem(request, status=401, key="auth.required")
+        return problem(request, status=401, key="auth.required")
     if status == 403 and "csrf" in str(exc.detail).lower():
-        return _problem(request, status=403, key="csrf.invalid")
+        return problem(request, status=403, key="csrf.invalid")
     if status == 400 and (
         isinstance(exc.__cause__, SerializationException) or "json" in str(exc.detail).lower()
     ):
-        return _problem(request, status=400, key="request.malformed")
+        return problem(request, status=400, key="request.malformed")
     if status == 413:
         configured = request.app.request_max_body_size
         limit = configured if isinstance(configured, int) else 0
-        return _problem(request, status=413, key="request.too_large", params={"limit": limit})
-    return _problem(request, status=status, key=_STATUS_KEYS.get(status, "error"))
+        return problem(request, status=413, key="request.too_large", params={"limit": limit})
+    return problem(request, status=status, key=_STATUS_KEYS.get(status, "error"))
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -181,7 +181,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         where=where,
         request_id=_request_id(request),
     )
-    return _problem(request, status=500, key="internal")
+    return problem(request, status=500, key="internal")
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {

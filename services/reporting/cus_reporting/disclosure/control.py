@@ -47,7 +47,10 @@ one is hidden in all, and a joint audit solves all tables' equations together wi
 rational Gaussian elimination: a hidden figure is determined when its unit vector lies in
 the row space of the equations over the hidden figures. Each determined figure gets one more
 hidden figure, the cheapest that makes it undetermined (or simply the cheapest, and again),
-and the single-table passes and the audit repeat until stable.
+and the single-table passes and the audit repeat until stable. The many trial eliminations
+run modulo the prime 2**61 - 1 on the sparse equations (fast); the stable state is then
+confirmed once with exact rationals, and the repairs go on exactly should the two ever
+disagree. Bridges of the single-table audit are found in one pass (Tarjan's low-link).
 
 **Limits.** No interval (linear programming) audit: a hidden figure is never pinned to one
 value, but an attacker still learns bounds (a hidden 3 paired with a hidden 10 under a
@@ -71,7 +74,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 DEFAULT_THRESHOLD = 10
 DEFAULT_MIN_CONTRIBUTORS = 3
@@ -261,13 +264,20 @@ def protect_linked(
         if other.row_totals != first.row_totals:
             raise InconsistentMarginsError("linked tables must have the same row totals")
     grids = [_Grid(table, policy) for table in tables]
+    # The audit's many trial eliminations run modulo a large prime (fast); the final state is
+    # then checked once with exact rationals, and should that ever disagree (a prime dividing
+    # a minor: practically never), the repairs go on with exact arithmetic alone.
+    exact = False
     while True:
         for grid in grids:
             grid.secondary()
         if _share_margins(grids):
             continue
-        if not _repair_joint(grids):
+        if _repair_joint(grids, exact=exact):
+            continue
+        if exact or not _determined(_joint_equations(grids), exact=True):
             break
+        exact = True
     return tuple(grid.result() for grid in grids)
 
 
@@ -389,34 +399,54 @@ class _Grid:
 
     def _repair_bridge(self) -> bool:
         """Give the first hidden figure that lies on no cycle of hidden figures a cycle."""
-        for position in sorted(self.hidden):
-            if not self._on_hidden_cycle(position):
-                path = self._cheapest_path(position)
-                for step in path:
-                    self.hide(step)
-                return True
-        return False
+        bridges = self._bridges()
+        if not bridges:
+            return False
+        for step in self._cheapest_path(min(bridges)):
+            self.hide(step)
+        return True
 
-    def _on_hidden_cycle(self, edge: Position) -> bool:
-        """Whether row and column of a hidden figure are joined by other hidden figures."""
-        adjacency: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    def _bridges(self) -> set[Position]:
+        """Hidden figures on no cycle of hidden figures: the bridges of the bipartite graph of
+        rows and columns whose edges are the hidden figures (Tarjan's low-link, one pass)."""
+        adjacency: dict[tuple[str, int], list[tuple[tuple[str, int], Position]]] = {}
         for i, j in self.hidden:
-            if (i, j) == edge:
+            adjacency.setdefault(("r", i), []).append((("c", j), (i, j)))
+            adjacency.setdefault(("c", j), []).append((("r", i), (i, j)))
+        order: dict[tuple[str, int], int] = {}
+        low: dict[tuple[str, int], int] = {}
+        bridges: set[Position] = set()
+        for root in sorted(adjacency):
+            if root in order:
                 continue
-            adjacency.setdefault(("r", i), []).append(("c", j))
-            adjacency.setdefault(("c", j), []).append(("r", i))
-        start, goal = ("r", edge[0]), ("c", edge[1])
-        seen = {start}
-        stack = [start]
-        while stack:
-            node = stack.pop()
-            if node == goal:
-                return True
-            for nxt in adjacency.get(node, []):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return False
+            order[root] = low[root] = len(order)
+            # (node, the edge it was reached by, iterator over its neighbours)
+            stack: list[
+                tuple[tuple[str, int], Position | None, Iterator[tuple[tuple[str, int], Position]]]
+            ] = [(root, None, iter(adjacency[root]))]
+            while stack:
+                node, via, neighbours = stack[-1]
+                advanced = False
+                for nxt, edge in neighbours:
+                    if edge == via:
+                        continue
+                    if nxt in order:
+                        low[node] = min(low[node], order[nxt])
+                    else:
+                        order[nxt] = low[nxt] = len(order)
+                        stack.append((nxt, edge, iter(adjacency[nxt])))
+                        advanced = True
+                        break
+                if advanced:
+                    continue
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        assert via is not None
+                        bridges.add(via)
+        return bridges
 
     def _cheapest_path(self, edge: Position) -> list[Position]:
         """Figures to hide so that ``edge`` lies on a cycle: Dijkstra from its row to its column.
@@ -521,26 +551,44 @@ def _joint_equations(grids: Sequence[_Grid]) -> list[dict[_Variable, int]]:
     return equations
 
 
-def _determined(equations: Sequence[Mapping[_Variable, int]]) -> set[_Variable]:
-    """Unknowns that the equations fix uniquely (exact rational Gaussian elimination).
+def _determined(
+    equations: Sequence[Mapping[_Variable, int]], *, exact: bool = False
+) -> set[_Variable]:
+    """Unknowns that the equations fix uniquely.
 
     An unknown is fixed exactly when its unit vector lies in the row space, i.e. when in the
-    reduced row echelon form its pivot row has no other non-zero entry.
+    reduced row echelon form its pivot row has no other non-zero entry. ``exact``: over the
+    rationals (Fractions); else modulo the prime 2**61 - 1, which gives the same echelon form
+    unless the prime divides one of the matrix's minors.
     """
     unknowns = sorted({v for equation in equations for v in equation}, key=repr)
     index = {v: k for k, v in enumerate(unknowns)}
-    matrix = [[Fraction(0)] * len(unknowns) for _ in equations]
-    for r, equation in enumerate(equations):
-        for v, coefficient in equation.items():
-            matrix[r][index[v]] = Fraction(coefficient)
-    pivots = _reduce(matrix, len(unknowns))
+    if exact:
+        rational = [[Fraction(0)] * len(unknowns) for _ in equations]
+        for r, equation in enumerate(equations):
+            for v, coefficient in equation.items():
+                rational[r][index[v]] = Fraction(coefficient)
+        pivots = _reduce(rational, len(unknowns))
+        rows: Sequence[Sequence[object]] = rational
+    else:
+        modular = [[0] * len(unknowns) for _ in equations]
+        for r, equation in enumerate(equations):
+            for v, coefficient in equation.items():
+                modular[r][index[v]] = coefficient % _PRIME
+        pivots = _reduce_modulo(modular, len(unknowns))
+        rows = modular
     return {
-        unknowns[column] for row, column in pivots if sum(1 for value in matrix[row] if value) == 1
+        unknowns[column] for row, column in pivots if sum(1 for value in rows[row] if value) == 1
     }
 
 
+#: A Mersenne prime: residues stay machine-sized, inverses are one ``pow``.
+_PRIME = 2**61 - 1
+
+
 def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
-    """Bring a matrix to reduced row echelon form in place; its (row, pivot column) pairs."""
+    """Bring a matrix to reduced row echelon form in place; its (row, pivot column) pairs.
+    Only the non-zero entries of the pivot row are visited (the line equations are sparse)."""
     pivots: list[tuple[int, int]] = []
     row = 0
     for column in range(width):
@@ -549,19 +597,50 @@ def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
             continue
         matrix[row], matrix[found] = matrix[found], matrix[row]
         lead = matrix[row][column]
-        matrix[row] = [value / lead for value in matrix[row]]
+        pivot = matrix[row]
+        support = [k for k, value in enumerate(pivot) if value]
+        if lead != 1:
+            for k in support:
+                pivot[k] /= lead
         for r in range(len(matrix)):
             factor = matrix[r][column]
             if r != row and factor:
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[row], strict=True)]
+                target = matrix[r]
+                for k in support:
+                    target[k] -= factor * pivot[k]
         pivots.append((row, column))
         row += 1
     return pivots
 
 
-def _repair_joint(grids: Sequence[_Grid]) -> bool:
+def _reduce_modulo(matrix: list[list[int]], width: int) -> list[tuple[int, int]]:
+    """:func:`_reduce` modulo ``_PRIME``, touching only the non-zero entries of the pivot row
+    (the line equations are sparse)."""
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for column in range(width):
+        found = next((r for r in range(row, len(matrix)) if matrix[r][column]), None)
+        if found is None:
+            continue
+        matrix[row], matrix[found] = matrix[found], matrix[row]
+        inverse = pow(matrix[row][column], -1, _PRIME)
+        pivot = [value * inverse % _PRIME for value in matrix[row]]
+        matrix[row] = pivot
+        support = [k for k, value in enumerate(pivot) if value]
+        for r in range(len(matrix)):
+            factor = matrix[r][column]
+            if r != row and factor:
+                target = matrix[r]
+                for k in support:
+                    target[k] = (target[k] - factor * pivot[k]) % _PRIME
+        pivots.append((row, column))
+        row += 1
+    return pivots
+
+
+def _repair_joint(grids: Sequence[_Grid], *, exact: bool = False) -> bool:
     """Hide one more figure for the first hidden figure the linked tables fix jointly."""
-    fixed = _determined(_joint_equations(grids))
+    fixed = _determined(_joint_equations(grids), exact=exact)
     if not fixed:
         return False
     target = min(fixed, key=repr)
@@ -574,7 +653,7 @@ def _repair_joint(grids: Sequence[_Grid]) -> bool:
     else:
         raise RuntimeError("joint suppression found nothing left to hide")
     for position in candidates:
-        if target not in _determined_with(grids, grid, position):
+        if target not in _determined_with(grids, grid, position, exact=exact):
             _hide_everywhere(grids, grid, position)
             return True
     _hide_everywhere(grids, grid, candidates[0])
@@ -587,12 +666,14 @@ def _complements(grid: _Grid) -> list[Position]:
     return sorted(shown, key=lambda p: (grid.value(p), p[1] == grid.n_columns, p))
 
 
-def _determined_with(grids: Sequence[_Grid], grid: _Grid, position: Position) -> set[_Variable]:
+def _determined_with(
+    grids: Sequence[_Grid], grid: _Grid, position: Position, *, exact: bool = False
+) -> set[_Variable]:
     """What the linked tables would fix if one more figure were hidden (a trial, undone)."""
     saved = [g.hidden.copy() for g in grids]
     _hide_everywhere(grids, grid, position)
     try:
-        return _determined(_joint_equations(grids))
+        return _determined(_joint_equations(grids), exact=exact)
     finally:
         for g, hidden in zip(grids, saved, strict=True):
             g.hidden = hidden

@@ -6,9 +6,10 @@ Why it is shaped like this:
 - **One transaction per gmina.** A gmina's figures are read under ``cus_gmina_<TERYT>`` and the
   same transaction then switches to ``cus_svc_reporting`` to replace that gmina's snapshot, so
   only aggregates cross the boundary, and a gmina's snapshot is never half old, half new. A
-  transaction touches one tenant's tables only: with thousands of tenants no transaction comes
-  near ``max_locks_per_transaction`` (which a single all-tenant transaction would exceed at
-  about 550 tenants with the default 64).
+  transaction touches one tenant's tables only: about 110 locks (measured), whatever the number
+  of tenants, well within the shared lock table at bounded concurrency, where one all-tenant
+  transaction would run out of it at about 550 tenants with the default
+  ``max_locks_per_transaction = 64``.
 - **Bounded concurrency.** At most ``concurrency`` gminy at once (each one connection), so a
   refresh never takes the whole pool from the services.
 - **Failures stay local.** A gmina whose figures fail (lock timeout, a schema behind) is named

@@ -17,6 +17,8 @@ class GminaStatus(StrEnum):
     PROVISIONING = "provisioning"
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    #: Left its agreement: data removed from service after a verified backup (operations).
+    ARCHIVED = "archived"
 
 
 class Gmina(Timestamps, SharedBase):
@@ -25,7 +27,9 @@ class Gmina(Timestamps, SharedBase):
     __tablename__ = "gmina"
     __table_args__ = (
         CheckConstraint(r"teryt ~ '^\d{7}$'", name="teryt_format"),
-        CheckConstraint("status IN ('provisioning', 'active', 'suspended')", name="status_known"),
+        CheckConstraint(
+            "status IN ('provisioning', 'active', 'suspended', 'archived')", name="status_known"
+        ),
     )
 
     teryt: Mapped[str] = mapped_column(String(7), primary_key=True)

@@ -65,6 +65,7 @@ async def list_gminy(
 async def suspend_gmina(session: AsyncSession, teryt: str) -> Gmina:
     """Suspend a gmina: its staff's requests are refused until it is resumed."""
     gmina = await get_gmina(session, teryt)
+    _refuse_archived(gmina)
     gmina.status = GminaStatus.SUSPENDED.value
     gmina.suspended_at = datetime.now(UTC)
     await session.flush()
@@ -114,8 +115,17 @@ async def provision_registered(db: Database, teryt: str) -> Gmina:
     async with open_service_session(
         db.sessions, db_role=TENANTS_SERVICE_ROLE, schema=SHARED_SCHEMA
     ) as session:
-        code = (await get_gmina(session, teryt)).teryt
+        gmina = await get_gmina(session, teryt)
+        _refuse_archived(gmina)
+        code = gmina.teryt
     return await _provision_and_read(db, code)
+
+
+def _refuse_archived(gmina: Gmina) -> None:
+    """An archived gmina's data left the platform: only a restore brings it back (a
+    suspension or a migration would leave, or make, an empty schema in service)."""
+    if gmina.status == GminaStatus.ARCHIVED.value:
+        raise ConflictError("gmina.archived")
 
 
 async def _provision_and_read(db: Database, teryt: str) -> Gmina:
