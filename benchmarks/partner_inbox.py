@@ -29,7 +29,6 @@ from pathlib import Path
 import asyncpg
 import httpx
 from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
 
 from benchmarks.tenancy import (
     ENTER_AS,
@@ -40,6 +39,7 @@ from benchmarks.tenancy import (
     generate_teryts,
     mark_roles,
     server_url,
+    use_database,
 )
 from cus_core.applications.models import Application, RequestedService
 from cus_core.migrations import TENANT_TREE
@@ -59,7 +59,7 @@ from cus_shared.identifiers.teryt import parse_teryt
 from cus_shared.identity.principal import Membership
 from cus_shared.identity.roles import Role, Scope
 from cus_shared.identity.tokens import issue_token
-from cus_shared.settings import Settings, get_settings
+from cus_shared.settings import Settings
 from cus_shared.tenancy import open_service_session
 from cus_tenants.migrations import SHARED_TREE
 from cus_tenants.provisioning.bootstrap import bootstrap_platform
@@ -338,12 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     maintenance = server_url(args)
     maintenance_dsn = asyncpg_dsn(maintenance)
-    os.environ["CUS_DATABASE_URL"] = (
-        make_url(maintenance).set(database=DATABASE).render_as_string(hide_password=False)
-    )
-    os.environ.pop("CUS_DATABASE_APP_URL", None)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_database(maintenance, DATABASE)
     asyncio.run(reset_database(maintenance_dsn))
     try:
         teryts, partner = asyncio.run(prepare(args, settings))

@@ -44,7 +44,6 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
 
 from benchmarks.partner_inbox import percentile, seed_gmina, setup_offer
 from benchmarks.tenancy import (
@@ -58,6 +57,7 @@ from benchmarks.tenancy import (
     machine_info,
     mark_roles,
     server_url,
+    use_database,
 )
 from cus_core.migrations import TENANT_TREE
 from cus_reporting.audiences import Audience, AudienceKind
@@ -77,7 +77,7 @@ from cus_shared.database.naming import (
 )
 from cus_shared.database.runtime import Database
 from cus_shared.identifiers.teryt import parse_teryt
-from cus_shared.settings import Settings, get_settings
+from cus_shared.settings import Settings
 from cus_shared.tenancy import open_service_session
 from cus_tenants.migrations import SHARED_TREE
 from cus_tenants.provisioning.bootstrap import bootstrap_platform
@@ -759,12 +759,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     maintenance = server_url(args)
     maintenance_dsn = asyncpg_dsn(maintenance)
-    os.environ["CUS_DATABASE_URL"] = (
-        make_url(maintenance).set(database=DATABASE).render_as_string(hide_password=False)
-    )
-    os.environ.pop("CUS_DATABASE_APP_URL", None)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_database(maintenance, DATABASE)
     results = Results()
     asyncio.run(reset_database(maintenance_dsn))
     sizes = (args.tenants, args.mazowieckie)

@@ -133,6 +133,17 @@ def downgrade() -> None:
 # --------------------------------------------------------------------------- options
 
 
+def use_database(server: str, database: str) -> Settings:
+    """Point the platform's settings at a benchmark database on ``server``. An explicit app
+    URL would point at another database: it is derived from this one instead."""
+    os.environ["CUS_DATABASE_URL"] = (
+        make_url(server).set(database=database).render_as_string(hide_password=False)
+    )
+    os.environ.pop("CUS_DATABASE_APP_URL", None)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
@@ -1117,13 +1128,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(command=command_line(), tenants=args.tenants, machine=machine_info())
     maintenance = server_url(args)
     maintenance_dsn = asyncpg_dsn(maintenance)
-    os.environ["CUS_DATABASE_URL"] = (
-        make_url(maintenance).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-    )
-    # An explicit app URL would point at another database; derive it from ours instead.
-    os.environ.pop("CUS_DATABASE_APP_URL", None)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_database(maintenance, BENCH_DATABASE)
     workdir = Path(tempfile.mkdtemp(prefix="cus-bench-"))
     prepared: Prepared | None = None
     status = 0
