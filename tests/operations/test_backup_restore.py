@@ -113,6 +113,24 @@ def fingerprints(url: str, teryt: str | None = None) -> Fingerprints:
     return asyncio.run(_fingerprints(url, teryt))
 
 
+def handouts(url: str, teryt: str, purpose: str) -> int:
+    """Entries in a gmina's own audit log for its records handed out by an operator's command."""
+
+    async def count() -> int:
+        conn = await asyncpg.connect(_dsn(url))
+        try:
+            value = await conn.fetchval(
+                f"SELECT count(*) FROM \"gmina_{teryt}\".audit_log WHERE action = 'export' "
+                "AND details->>'purpose' = $1",
+                purpose,
+            )
+            return int(value)
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
+
+
 @pytest.fixture(scope="module")
 def server_url(database_url: str) -> str:
     """The test server (scratch databases are made beside the session's)."""
@@ -208,8 +226,10 @@ def test_gmina_backup_restores_into_an_empty_database(
     from cus_tenants.provisioning.bootstrap import bootstrap_platform
 
     file = tmp_path / "a.cusbak"
+    audited = handouts(database_url, GMINA_A, "backup")
     result = invoke("tenants", "backup", GMINA_A, "--out", str(file))
     assert result.exit_code == 0, result.output
+    assert handouts(database_url, GMINA_A, "backup") == audited + 1
     source = fingerprints(database_url, GMINA_A)
     assert source[f"gmina_{GMINA_A}.resident"][0] >= 2
     assert source[f"gmina_{GMINA_A}.audit_log"][0] > 0
@@ -401,8 +421,10 @@ def test_handover_export_holds_every_table_with_matching_counts(
     gmina_a_data: None, database_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "handover"
+    audited = handouts(database_url, GMINA_A, "export")
     result = invoke("tenants", "export", GMINA_A, "--out", str(out))
     assert result.exit_code == 0, result.output
+    assert handouts(database_url, GMINA_A, "export") == audited + 1
     manifest = json.loads((out / "manifest.json").read_text())
     counts = fingerprints(database_url, GMINA_A)
     listed = {f"{f['schema_name']}.{f['table']}": f for f in manifest["files"]}

@@ -39,6 +39,7 @@ from cus_tenants.operations.progress import SILENT, Reporter
 from cus_tenants.operations.registry import (
     ARCHIVED,
     admin_connection,
+    record_handout,
     require_gmina,
     require_platform,
     revision_of,
@@ -132,6 +133,7 @@ async def backup_tenant(
             version = await server_version_num(conn)
             tools = await choose_client_tools(version // 10000, pg_bin)
             reporter.step(f"reading gmina {teryt} from one snapshot")
+            await record_handout(conn, entry.schema, "backup")
             async with conn.transaction(isolation="repeatable_read", readonly=True):
                 await conn.execute(f"SET LOCAL ROLE {quote_ident(OWNER_ROLE)}")
                 await use_stable_text(conn)

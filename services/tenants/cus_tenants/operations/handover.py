@@ -41,6 +41,7 @@ from cus_tenants.operations.progress import SILENT, Reporter
 from cus_tenants.operations.registry import (
     ARCHIVED,
     admin_connection,
+    record_handout,
     require_gmina,
     require_platform,
     revision_of,
@@ -145,6 +146,7 @@ async def export_tenant(
                     N_("Gmina {teryt} has no provisioned schema to back up."), teryt=teryt
                 )
             tools = await choose_client_tools(await server_version_num(conn) // 10000, pg_bin)
+            await record_handout(conn, entry.schema, "export")
             async with conn.transaction(isolation="repeatable_read", readonly=True):
                 await conn.execute(f"SET LOCAL ROLE {quote_ident(OWNER_ROLE)}")
                 await use_stable_text(conn)

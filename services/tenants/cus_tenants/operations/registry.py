@@ -3,9 +3,11 @@ registry row, the revisions and the server's version."""
 
 from __future__ import annotations
 
+import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import asyncpg
 
@@ -114,3 +116,21 @@ async def revision_of(conn: asyncpg.Connection, schema: str) -> str | None:
 async def server_version_num(conn: asyncpg.Connection) -> int:
     """The server's version as a number (150020 for 15.20)."""
     return int(await conn.fetchval("SELECT current_setting('server_version_num')::int"))
+
+
+#: The audit log needs an actor: the nil UUID stands for the platform's operators' commands.
+OPERATOR_COMMAND = UUID(int=0)
+
+
+async def record_handout(conn: asyncpg.Connection, schema: str, purpose: str) -> None:
+    """One entry in the gmina's own audit log before its records leave the database (a backup,
+    a handover export): every read of personal data is audited, the operators' too. Written
+    and committed before the snapshot is taken, so the file carries its own entry."""
+    await conn.execute(
+        f"INSERT INTO {quote_ident(schema)}.audit_log (actor_id, actor_roles, action, entity, "
+        "entity_id, request_id, details) VALUES ($1, 'operator', 'export', 'gmina', NULL, $2, "
+        "$3::jsonb)",
+        OPERATOR_COMMAND,
+        f"cus tenants {purpose}",
+        json.dumps({"purpose": purpose, "via": "cus tenants"}),
+    )
