@@ -86,3 +86,12 @@ class PermissionDeniedError(DomainError):
 
     status_code = 403
     code = "auth.forbidden"
+
+
+def first_line(exc: BaseException) -> str:
+    """What a fleet job (migrations, snapshots) records of one tenant's failure: the driver's
+    own error when SQLAlchemy wraps one, first line only (PostgreSQL's DETAIL line, which
+    may quote the values of a row, is left out), at most 300 characters."""
+    orig = getattr(exc, "orig", None)
+    message = str(orig if orig is not None else exc)
+    return message.splitlines()[0][:300] if message else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from cus_reporting.indicators.definitions import Breakdown
 from cus_shared.areas import area_name
 from cus_shared.i18n.language import N_, current_language, gettext
+from cus_shared.providers import mode_name, partner_category_name
 
 BREAKDOWN_LABELS: dict[str, str] = {
     Breakdown.GMINA.value: N_("Gmina"),
@@ -23,27 +24,15 @@ BREAKDOWN_LABELS: dict[str, str] = {
     Breakdown.PARTNER_CATEGORY.value: N_("Provider category"),
 }
 
+#: Members of their own (sex, and what the snapshot job records when a record has no value).
 _MEMBERS: dict[str, dict[str, str]] = {
-    Breakdown.SEX.value: {"F": N_("Women"), "M": N_("Men"), "K": N_("Women")},
-    Breakdown.DELIVERY_MODE.value: {
-        "gmina_office": N_("Gmina office"),
-        "in_house": N_("The CUS itself or another gmina unit"),
-        "competition_support": N_("Open competition (support)"),
-        "competition_entrust": N_("Open competition (entrusting)"),
-        "procurement": N_("Public procurement"),
-        "procurement_social": N_("Public procurement with social clauses"),
-        "medical_entity": N_("Medical entity"),
-        "partner": N_("Partner under contract"),
-    },
-    Breakdown.PARTNER_CATEGORY.value: {
-        "ngo": N_("Non-governmental organisation"),
-        "social_economy": N_("Social economy entity (e.g. social cooperative)"),
-        "business": N_("Business"),
-        "public_unit": N_("Public unit"),
-        "medical_entity": N_("Medical entity"),
-        "in_house": N_("The CUS itself or another gmina unit"),
-    },
+    Breakdown.SEX.value: {"F": N_("Women"), "M": N_("Men")},
+    Breakdown.PARTNER_CATEGORY.value: {"none": N_("Delivered by the CUS itself")},
+    Breakdown.SERVICE.value: {"none": N_("No particular service")},
+    Breakdown.CATALOGUE_AREA.value: {"none": N_("No particular service")},
 }
+#: A record without the value a breakdown needs (sex not recorded, a contract since ended…).
+NOT_RECORDED = N_("Not recorded")
 
 CATEGORY_LABELS: dict[str, str] = {
     "granted": N_("Granted"),
@@ -74,12 +63,20 @@ def breakdown_label(breakdown: str) -> str:
 
 def member_label(breakdown: str, member: str) -> str:
     """A breakdown member's name in the current language (codes as they are when unknown)."""
+    own = _MEMBERS.get(breakdown, {}).get(member)
+    if own is not None:
+        return gettext(own)
+    if member == "unknown":
+        return gettext(NOT_RECORDED)
     if breakdown == Breakdown.CATALOGUE_AREA.value and member.isdigit():
         return f"{member}. {area_name(int(member), current_language())}"
     if breakdown == Breakdown.AGE_BAND.value:
         return gettext("%(band)s years") % {"band": member}
-    label = _MEMBERS.get(breakdown, {}).get(member)
-    return gettext(label) if label else member
+    if breakdown == Breakdown.DELIVERY_MODE.value:
+        return mode_name(member)
+    if breakdown == Breakdown.PARTNER_CATEGORY.value:
+        return partner_category_name(member)
+    return member
 
 
 def category_label(category: str) -> str:

@@ -40,6 +40,7 @@ from cus_shared.database.naming import (
     tenant_role,
     tenant_schema,
 )
+from cus_shared.errors import first_line
 from cus_shared.identifiers.teryt import Teryt
 from cus_shared.tenancy import enter_role
 
@@ -102,7 +103,7 @@ async def refresh_quarter(
             try:
                 milliseconds = await refresh_gmina(engine, teryt, quarter, run_id=report.run_id)
             except Exception as exc:  # one gmina's failure must not stop the others
-                report.failed[teryt] = _first_line(exc)
+                report.failed[teryt] = f"{type(exc).__name__}: {first_line(exc)}"
                 ok = False
             else:
                 report.gmina_milliseconds.append(milliseconds)
@@ -345,10 +346,3 @@ async def _write_progress(engine: AsyncEngine, report: RefreshReport, *, finishe
                 "finished_at": finished_at,
             },
         )
-
-
-def _first_line(exc: Exception) -> str:
-    orig = getattr(exc, "orig", None)
-    message = str(orig if orig is not None else exc)
-    first = message.splitlines()[0][:300] if message else ""
-    return f"{type(exc).__name__}: {first}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from cus_shared.areas import AREA_CODES, AREAS, Area
+from cus_shared.providers import IN_HOUSE_MODES, DeliveryMode
 
 __all__ = ["AREAS", "AREA_CODES", "IN_HOUSE_MODES", "Area", "DeliveryMode", "ServiceUnit"]
 
@@ -22,17 +23,4 @@ class ServiceUnit(StrEnum):
     ITEM = "item"  # sztuka (e.g. a monitoring wristband, rented equipment)
 
 
-class DeliveryMode(StrEnum):
-    """Who delivers a service and how they were chosen (art. 7 of the Act)."""
-
-    GMINA_OFFICE = "gmina_office"  # urząd gminy
-    IN_HOUSE = "in_house"  # the CUS itself or another gmina unit
-    COMPETITION_SUPPORT = "competition_support"  # UoPPiW open competition, wspieranie
-    COMPETITION_ENTRUST = "competition_entrust"  # UoPPiW open competition, powierzanie
-    PROCUREMENT = "procurement"  # PZP
-    PROCUREMENT_SOCIAL = "procurement_social"  # PZP with social clauses
-    MEDICAL_ENTITY = "medical_entity"  # podmiot leczniczy
-
-
-#: Modes in which the CUS or the gmina delivers by itself (no partner under contract).
-IN_HOUSE_MODES = frozenset({DeliveryMode.GMINA_OFFICE, DeliveryMode.IN_HOUSE})
+# Delivery modes are shared by every service (reports break figures down by them).

@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cus_shared.errors import DomainError, FieldProblem, InputError, NotFoundError
-from cus_shared.i18n.language import N_, current_language
+from cus_shared.i18n.language import current_language
 from cus_shared.i18n.language import gettext as _
 from cus_shared.identity.guards import principal_of, require_roles
 from cus_shared.identity.roles import CUS_STAFF_ROLES, Role
+from cus_shared.providers import PARTNER_CATEGORY_LABELS
 from cus_shared.web.forms import FormErrors, error_status, read_form
 from cus_shared.web.pages import notify, render
 from cus_tenants.agreements.access import AgreementAccess, agreement_access, readable_agreements
@@ -33,7 +34,6 @@ from cus_tenants.partners import service
 from cus_tenants.partners.schemas import (
     ContactIn,
     DocumentIn,
-    PartnerCategory,
     PartnerCreate,
     PartnerUpdate,
 )
@@ -45,13 +45,7 @@ if TYPE_CHECKING:
 AnyRequest = Request[Any, Any, Any]
 
 #: Kinds of partners as people read them.
-CATEGORY_LABELS: dict[str, str] = {
-    PartnerCategory.NGO.value: N_("Non-governmental organisation"),
-    PartnerCategory.SOCIAL_ECONOMY.value: N_("Social economy entity (e.g. social cooperative)"),
-    PartnerCategory.BUSINESS.value: N_("Business"),
-    PartnerCategory.PUBLIC_UNIT.value: N_("Public unit"),
-    PartnerCategory.MEDICAL_ENTITY.value: N_("Medical entity"),
-}
+CATEGORY_LABELS = PARTNER_CATEGORY_LABELS
 
 _FACTS = ("name", "category", "nip", "regon", "krs", "description")
 _CONTACT_FIELDS = ("name", "position", "email", "phone")

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class PartnerCategory(StrEnum):
-    """Kinds of service providers (the seeds' three categories, plus public units and medical
-    entities as executors)."""
-
-    NGO = "ngo"  # organizacja pozarządowa (and other entities of art. 3 ust. 3 UoPPiW)
-    SOCIAL_ECONOMY = "social_economy"  # podmiot ekonomii społecznej, spółdzielnia socjalna
-    BUSINESS = "business"  # przedsiębiorca
-    PUBLIC_UNIT = "public_unit"  # jednostka publiczna (e.g. another gmina unit)
-    MEDICAL_ENTITY = "medical_entity"  # podmiot leczniczy
-
+from cus_shared.providers import PartnerCategory as PartnerCategory  # the API names it
 
 #: At least this many named contact persons (the CUS's organisational rules).
 MIN_CONTACTS = 2

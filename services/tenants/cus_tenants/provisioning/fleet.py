@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from cus_shared.errors import first_line
 from cus_shared.identifiers.teryt import Teryt
 from cus_tenants.provisioning.tenant import TenantMigration, provision_tenant
 
@@ -84,7 +85,7 @@ async def migrate_fleet(
                     engine, tree, Teryt(teryt), app_role=app_role, lock_timeout_ms=lock_timeout_ms
                 )
             except Exception as exc:  # a failing tenant must not stop the others
-                report.failed[teryt] = f"{type(exc).__name__}: {_first_line(exc)}"
+                report.failed[teryt] = f"{type(exc).__name__}: {first_line(exc)}"
                 ok = False
             else:
                 report.migrated.append(result)
@@ -95,9 +96,3 @@ async def migrate_fleet(
     await asyncio.gather(*(one(t) for t in behind))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _first_line(exc: Exception) -> str:
-    orig = getattr(exc, "orig", None)
-    message = str(orig if orig is not None else exc)
-    return message.splitlines()[0][:300] if message else ""
